@@ -1,0 +1,25 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { millisecondsTransformer } from '../../database/milliseconds.transformer.js';
+
+/**
+ * One express-session session. The owner and the expiry are real, indexed columns (not
+ * only inside `data`) so active users can be counted and a user's sessions found cheaply.
+ */
+@Entity({ name: 'sessions' })
+@Index('IDX_sessions_expires_at_user_id', ['expiresAt', 'userId'])
+@Index('IDX_sessions_user_id_expires_at', ['userId', 'expiresAt'])
+export class Session {
+  @PrimaryColumn({ type: 'varchar', length: 128 })
+  sid: string;
+
+  @Column({ name: 'user_id', type: 'integer', nullable: true })
+  userId: number | null;
+
+  /** Epoch milliseconds after which the session is dead. */
+  @Column({ name: 'expires_at', type: 'bigint', transformer: millisecondsTransformer })
+  expiresAt: number;
+
+  /** The serialized session (JSON). */
+  @Column({ type: 'text' })
+  data: string;
+}

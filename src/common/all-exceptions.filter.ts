@@ -1,0 +1,56 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { errorBody } from './error-body.js';
+
+/** body-parser's errors carry an HTTP status and a type instead of being HttpExceptions. */
+interface BodyParserError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+}
+
+const BODY_PARSER_MESSAGES: Record<string, string> = {
+  'entity.parse.failed': 'The request body is not valid JSON.',
+  'entity.too.large': 'The request body is too large.',
+  'encoding.unsupported': 'The request body encoding is not supported.',
+  'charset.unsupported': 'The request body charset is not supported.',
+};
+
+/**
+ * Turns every error into the one JSON error shape. Unknown errors become a 500 whose body
+ * says nothing about internals (no stack, no SQL); the details go to the log only.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request & { id?: string }>();
+    const requestId = typeof request.id === 'string' ? request.id : undefined;
+    const { status, messages } = this.describe(exception);
+    if (status >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    if (response.headersSent) return;
+    response.status(status).json(errorBody(status, messages, requestId));
+  }
+
+  private describe(exception: unknown): { status: number; messages: string | string[] } {
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      const message =
+        typeof body === 'object' && body !== null && 'message' in body
+          ? (body as { message: string | string[] }).message
+          : exception.message;
+      return { status: exception.getStatus(), messages: message };
+    }
+    const parserError = exception as BodyParserError;
+    const status = parserError?.status ?? parserError?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500 && parserError.type) {
+      return { status, messages: BODY_PARSER_MESSAGES[parserError.type] ?? 'The request body could not be read.' };
+    }
+    return { status: 500, messages: 'Internal server error.' };
+  }
+}

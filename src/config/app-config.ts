@@ -1,0 +1,68 @@
+import type { AppRole } from './environment-variables.js';
+
+/** One tier of the policy: fewer than `belowUsers` active users -> `replicas`. */
+export interface ScalingTier {
+  belowUsers: number;
+  replicas: number;
+}
+
+export interface ScalingPolicyConfig {
+  tiers: ScalingTier[];
+  /** Past the last tier, one more replica for every `stepUsers` further users. */
+  stepUsers: number;
+  minReplicas: number;
+  maxReplicas: number;
+}
+
+export interface DatabaseConfig {
+  /** `mysql` when DATABASE_URL is set, else the embedded SQLite file. */
+  type: 'mysql' | 'better-sqlite3';
+  url?: string;
+  sqlitePath: string;
+  migrate: boolean;
+}
+
+export interface AppConfig {
+  role: AppRole;
+  production: boolean;
+  http: {
+    port: number;
+    /** Address to listen on: loopback by default, 0.0.0.0 in a container. */
+    host: string;
+    trustProxy?: number;
+    bodyLimit: string;
+  };
+  log: { level: string; format: 'json' | 'pretty' };
+  database: DatabaseConfig;
+  session: {
+    secret: string;
+    /** True when SESSION_SECRET was not given and a random one was made. */
+    secretGenerated: boolean;
+    ttlSeconds: number;
+  };
+  auth: { throttleLimit: number; throttleTtlSeconds: number };
+  scaling: {
+    namespace: string;
+    resourceName: string;
+    resourceOwner: string;
+    targetName: string;
+    createResource: boolean;
+    stabilizationSeconds: number;
+    resyncSeconds: number;
+    coalesceMs: number;
+    policy: ScalingPolicyConfig;
+  };
+  operator: {
+    /** Empty: every namespace (needs a ClusterRole). */
+    namespace: string;
+    leaderElection: boolean;
+    leaseName: string;
+    leaseNamespace: string;
+    leaseDurationSeconds: number;
+    renewDeadlineSeconds: number;
+    retryPeriodSeconds: number;
+    resyncSeconds: number;
+    identity: string;
+  };
+  kubernetes: { kubeconfigPath?: string };
+}

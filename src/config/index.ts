@@ -1,0 +1,4 @@
+export type { AppConfig, DatabaseConfig, ScalingPolicyConfig, ScalingTier } from './app-config.js';
+export { ConfigError } from './config-error.js';
+export { AppConfigModule } from './config.module.js';
+export { loadConfig, loadConfigFromEnvironment } from './load-config.js';

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { AppConfig } from './app-config.js';
+import { ConfigError } from './config-error.js';
+import { EnvironmentVariables } from './environment-variables.js';
+import { DEFAULT_STEP_USERS, DEFAULT_TIERS, parseTiers, validatePolicy } from './scaling-tiers.js';
+
+const HINTS: Record<string, string> = {
+  APP_ROLE: 'must be one of api, operator, all, migrate',
+  NODE_ENV: 'must be one of development, production, test',
+  PORT: 'must be an integer port from 1 to 65535',
+  HOST: 'must be an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0',
+  DATABASE_URL: 'must look like mysql://user:password@host:3306/database',
+  SESSION_SECRET: 'must be at least 32 characters',
+  SESSION_TTL_SECONDS: 'must be an integer from 60 to 2592000 (30 days)',
+};
+
+/**
+ * Validates the environment once and turns it into the typed AppConfig every module
+ * reads. Throws ConfigError whose message is one line naming the first bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const raw = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const [error] = validateSync(vars, { stopAtFirstError: true });
+  if (error) {
+    const detail = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+    const hint = HINTS[error.property] ?? detail.replace(`${error.property} `, '');
+    throw new ConfigError(error.property, hint, raw[error.property]);
+  }
+
+  const production = vars.NODE_ENV === 'production';
+  if (production && !vars.SESSION_SECRET) {
+    throw new ConfigError('SESSION_SECRET', 'is required when NODE_ENV=production (32+ characters)');
+  }
+
+  const policy = validatePolicy({
+    tiers: parseTiers(vars.SCALING_TIERS ?? DEFAULT_TIERS),
+    stepUsers: vars.SCALING_STEP_USERS ?? DEFAULT_STEP_USERS,
+    minReplicas: vars.SCALING_MIN_REPLICAS ?? 2,
+    maxReplicas: vars.SCALING_MAX_REPLICAS ?? 100,
+  });
+
+  const operatorNamespace = vars.OPERATOR_NAMESPACE ?? '';
+  const leaseDurationSeconds = vars.OPERATOR_LEASE_DURATION_SECONDS ?? 15;
+  const renewDeadlineSeconds = vars.OPERATOR_RENEW_DEADLINE_SECONDS ?? 10;
+  const retryPeriodSeconds = vars.OPERATOR_RETRY_PERIOD_SECONDS ?? 2;
+  if (renewDeadlineSeconds >= leaseDurationSeconds) {
+    throw new ConfigError(
+      'OPERATOR_RENEW_DEADLINE_SECONDS',
+      `must be less than OPERATOR_LEASE_DURATION_SECONDS (${leaseDurationSeconds})`,
+      renewDeadlineSeconds,
+    );
+  }
+  if (retryPeriodSeconds >= renewDeadlineSeconds) {
+    throw new ConfigError(
+      'OPERATOR_RETRY_PERIOD_SECONDS',
+      `must be less than OPERATOR_RENEW_DEADLINE_SECONDS (${renewDeadlineSeconds})`,
+      retryPeriodSeconds,
+    );
+  }
+
+  return {
+    role: vars.APP_ROLE ?? 'all',
+    production,
+    http: {
+      port: vars.PORT ?? 3000,
+      host: vars.HOST ?? '127.0.0.1',
+      trustProxy: vars.TRUST_PROXY,
+      bodyLimit: vars.BODY_LIMIT ?? '10kb',
+    },
+    log: {
+      level: vars.LOG_LEVEL ?? 'info',
+      format: (vars.LOG_FORMAT as 'json' | 'pretty' | undefined) ?? (production ? 'json' : 'pretty'),
+    },
+    database: {
+      type: vars.DATABASE_URL ? 'mysql' : 'better-sqlite3',
+      url: vars.DATABASE_URL,
+      sqlitePath: vars.DATABASE_SQLITE_PATH ?? 'data/kiada-autoscaler.sqlite',
+      migrate: vars.DATABASE_MIGRATE ?? true,
+    },
+    session: {
+      secret: vars.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+      secretGenerated: !vars.SESSION_SECRET,
+      ttlSeconds: vars.SESSION_TTL_SECONDS ?? 1800,
+    },
+    auth: {
+      throttleLimit: vars.AUTH_THROTTLE_LIMIT ?? 20,
+      throttleTtlSeconds: vars.AUTH_THROTTLE_TTL_SECONDS ?? 60,
+    },
+    scaling: {
+      namespace: vars.SCALING_NAMESPACE ?? 'default',
+      resourceName: vars.SCALING_RESOURCE_NAME ?? 'hanyang-kiada-autoscaler',
+      resourceOwner: vars.SCALING_RESOURCE_OWNER ?? 'kiada-autoscaler',
+      targetName: vars.SCALING_TARGET_NAME ?? 'kiada',
+      createResource: vars.SCALING_CREATE_RESOURCE ?? true,
+      stabilizationSeconds: vars.SCALING_STABILIZATION_SECONDS ?? 300,
+      resyncSeconds: vars.SCALING_RESYNC_SECONDS ?? 30,
+      coalesceMs: vars.SCALING_COALESCE_MS ?? 50,
+      policy,
+    },
+    operator: {
+      namespace: operatorNamespace,
+      leaderElection: vars.OPERATOR_LEADER_ELECTION ?? true,
+      leaseName: vars.OPERATOR_LEASE_NAME ?? 'kiada-autoscaler-operator',
+      leaseNamespace: vars.OPERATOR_LEASE_NAMESPACE ?? (operatorNamespace || 'default'),
+      leaseDurationSeconds,
+      renewDeadlineSeconds,
+      retryPeriodSeconds,
+      resyncSeconds: vars.OPERATOR_RESYNC_SECONDS ?? 300,
+      identity: vars.POD_NAME ?? `${hostname()}-${process.pid}`,
+    },
+    kubernetes: { kubeconfigPath: vars.KUBECONFIG },
+  };
+}
+
+/** The process environment, read here and nowhere else. */
+export function loadConfigFromEnvironment(): AppConfig {
+  return loadConfig(process.env);
+}

@@ -1,0 +1,5 @@
+import { Session } from '../auth/session/session.entity.js';
+import { User } from '../users/user.entity.js';
+
+/** Every entity, for the migration CLI (the app itself uses autoLoadEntities). */
+export const ENTITIES = [User, Session];

@@ -1,0 +1,4 @@
+import { CreateUsersAndSessions1764180000000 } from './1764180000000-CreateUsersAndSessions.js';
+
+/** Every migration, oldest first. Add new ones here (TypeORM's glob loading does not fit ES modules + Jest). */
+export const MIGRATIONS = [CreateUsersAndSessions1764180000000];

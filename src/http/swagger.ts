@@ -1,0 +1,20 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SESSION_COOKIE_NAME } from '../auth/auth.constants.js';
+
+/** Swagger UI at /docs and the OpenAPI JSON at /docs-json, with the session cookie as scheme. */
+export function setUpSwagger(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('kiada-autoscaler')
+      .setDescription(
+        'Sign-up, session log-in/log-out and the scaling status of the application-aware autoscaler. ' +
+          'Log in with POST /auth/login: the browser keeps the session cookie, so "Try it out" works on the other endpoints.',
+      )
+      .setVersion('0.1.0')
+      .addCookieAuth(SESSION_COOKIE_NAME, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE_NAME })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,52 @@
+/** The custom resource's coordinates (seed-compatible: hanyang.ac.kr/v1 KiadaServiceCount). */
+export const KSC_GROUP = 'hanyang.ac.kr';
+export const KSC_VERSION = 'v1';
+export const KSC_KIND = 'KiadaServiceCount';
+export const KSC_PLURAL = 'kiadaservicecounts';
+export const KSC_API_VERSION = `${KSC_GROUP}/${KSC_VERSION}`;
+export const DEFAULT_TARGET_NAME = 'kiada';
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A Kubernetes condition (metav1.Condition conventions). */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export interface KiadaServiceCountSpec {
+  owner?: string;
+  /** Desired replicas of the target Deployment. */
+  kiadaServiceCount: number;
+  targetRef?: { name?: string };
+}
+
+export interface KiadaServiceCountStatus {
+  ready?: boolean;
+  observedGeneration?: number;
+  replicas?: number;
+  readyReplicas?: number;
+  lastScaleTime?: string;
+  conditions?: Condition[];
+}
+
+export interface KiadaServiceCount {
+  apiVersion: typeof KSC_API_VERSION;
+  kind: typeof KSC_KIND;
+  metadata: ObjectMeta;
+  spec: KiadaServiceCountSpec;
+  status?: KiadaServiceCountStatus;
+}

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { ConfigError, loadConfigFromEnvironment, type AppConfig } from './config/index.js';
+import { runMigrations } from './database/run-migrations.js';
+import { configureHttpApp } from './http/configure-http-app.js';
+import { createPino } from './logging/create-pino.js';
+import { PinoLoggerService } from './logging/pino-logger.service.js';
+
+function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfigFromEnvironment();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  const pino = createPino(config.log);
+  const logger = new PinoLoggerService(pino);
+
+  if (config.role === 'migrate') {
+    await runMigrations(config.database);
+    return;
+  }
+  if (config.session.secretGenerated && config.role !== 'operator') {
+    logger.warn('SESSION_SECRET is not set: using a random secret, so sessions end when this process stops', 'Bootstrap');
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger,
+    bodyParser: false,
+  });
+  configureHttpApp(app, config, pino);
+  await app.listen(config.http.port, config.http.host);
+  logger.log(`${config.role} role listening on ${config.http.host}:${config.http.port}`, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

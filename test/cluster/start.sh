@@ -1,0 +1,356 @@
+#!/usr/bin/env bash
+# Starts a local Kubernetes control plane as plain processes on 127.0.0.1:
+#   etcd -> kube-apiserver -> kube-controller-manager, kube-scheduler, kwok (+ fake nodes)
+# State (pid files, logs, certs, etcd data, kubeconfig) lives in
+# ${KIADA_CLUSTER_DIR:-/tmp/kiada-cluster}. Binaries come from build.sh's cache (built
+# on demand if missing).
+#
+# Usage:
+#   start.sh                      start (idempotent: if healthy, only prints the env)
+#   start.sh --restart-apiserver  stop and start kube-apiserver only (etcd keeps its data,
+#                                 same port, same certs/tokens, kubeconfig unchanged)
+#   start.sh --status             print component status, exit 1 if not healthy
+#   start.sh --env                print the export lines (KUBECONFIG, PATH)
+# Env: KIADA_CLUSTER_DIR, KIADA_CLUSTER_CACHE, KIADA_CLUSTER_NODES (default 2),
+#      KIADA_CLUSTER_POD_CIDR (default 127.10.0.0/16, see README), KIADA_CLUSTER_NO_BUILD=1
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+S=$CLUSTER_STATE_DIR
+BIN=$CLUSTER_BIN_DIR
+NODES=${KIADA_CLUSTER_NODES:-2}
+POD_CIDR=${KIADA_CLUSTER_POD_CIDR:-127.10.0.0/16}
+SERVICE_CIDR=${KIADA_CLUSTER_SERVICE_CIDR:-10.96.0.0/16}
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+
+T0=$SECONDS
+log() { printf '[cluster %s +%ss] %s\n' "$(date +%H:%M:%S)" "$((SECONDS - T0))" "$*" >&2; }
+die() { printf '[cluster] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# --- helpers -------------------------------------------------------------------------------
+pid_of() { [[ -s $S/pids/$1.pid ]] && cat "$S/pids/$1.pid"; }
+alive() { # <component>: pid file exists and the process is our binary
+  local pid; pid=$(pid_of "$1") || return 1
+  [[ -n $pid && -e /proc/$pid ]] || return 1
+  [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$BIN/$1"* ]]
+}
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { # random free TCP port below the ephemeral range, not handed out before
+  local p i
+  for i in $(seq 1 200); do
+    p=$((20000 + RANDOM % 12000))
+    [[ " ${USED_PORTS:-} " == *" $p "* ]] && continue
+    if port_free "$p" && ! ss -Htan "sport = :$p" 2>/dev/null | grep -q .; then
+      USED_PORTS="${USED_PORTS:-} $p"; echo "$p"; return 0
+    fi
+  done
+  die "no free port found"
+}
+launch() { # <component> <args...>: start in background, own session, log + pid file
+  local name=$1; shift
+  [[ -x $BIN/$name ]] || die "missing binary $BIN/$name (run build.sh)"
+  printf '%s\n' "$BIN/$name $*" >"$S/logs/$name.cmdline"
+  echo "==== $(date -u +%FT%TZ) starting $name" >>"$S/logs/$name.log"
+  setsid "$BIN/$name" "$@" >>"$S/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$S/pids/$name.pid"
+  log "started $name (pid $!, log $S/logs/$name.log)"
+}
+fail_with_log() { # <component> <message>
+  echo "---- last lines of $S/logs/$1.log" >&2
+  tail -n 25 "$S/logs/$1.log" >&2 || true
+  die "$2"
+}
+kctl() { "$BIN/kubectl" --kubeconfig "$S/kubeconfig" "$@"; }
+wait_for() { # <component> <timeout s> <description> <command...>
+  local name=$1 timeout=$2 what=$3; shift 3
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    alive "$name" || fail_with_log "$name" "$name exited while waiting for $what"
+    ((SECONDS < deadline)) || fail_with_log "$name" "timed out after ${timeout}s waiting for $what"
+    sleep 0.5
+  done
+}
+stop_component() { # <component>: TERM, wait up to 20 s, then KILL
+  local name=$1 pid i
+  alive "$name" || { rm -f "$S/pids/$name.pid"; return 0; }
+  pid=$(pid_of "$name")
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 40); do [[ -e /proc/$pid ]] || break; sleep 0.5; done
+  if [[ -e /proc/$pid ]]; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; fi
+  rm -f "$S/pids/$name.pid"
+  log "stopped $name (pid $pid)"
+}
+print_env() {
+  cat <<EOF
+export KUBECONFIG=$S/kubeconfig
+export PATH=$BIN:\$PATH
+EOF
+}
+healthy() {
+  local c
+  for c in "${COMPONENTS[@]}"; do alive "$c" || return 1; done
+  [[ -s $S/kubeconfig ]] && kctl get --raw /readyz >/dev/null 2>&1
+}
+
+# --- one-time setup: ports, certificates, tokens, configs --------------------------------
+setup_state() {
+  mkdir -p "$S"/{pids,logs,pki,etcd}
+  chmod 700 "$S"
+  if [[ ! -s $S/ports.env ]]; then
+    USED_PORTS=""
+    local etcd_client etcd_peer apiserver kwokp
+    etcd_client=$(free_port); etcd_peer=$(free_port); apiserver=$(free_port); kwokp=$(free_port)
+    cat >"$S/ports.env" <<EOF
+ETCD_CLIENT_PORT=$etcd_client
+ETCD_PEER_PORT=$etcd_peer
+APISERVER_PORT=$apiserver
+KWOK_PORT=$kwokp
+EOF
+  fi
+  # shellcheck source=/dev/null
+  source "$S/ports.env"
+
+  local p=$S/pki
+  if [[ ! -s $p/sa.key ]]; then
+    command -v openssl >/dev/null || die "openssl not found (needed to create the cluster certificates)"
+    log "creating certificates and tokens in $p"
+    (
+      cd "$p"
+      exec 2>>"$S/logs/openssl.log"
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+        -keyout ca.key -out ca.crt -subj "/CN=kiada-local-ca" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature"
+      svc_ip=$(cut -d/ -f1 <<<"$SERVICE_CIDR"); svc_ip=${svc_ip%.*}.1
+      for c in apiserver kwok; do
+        san="IP:127.0.0.1,DNS:localhost"
+        [[ $c == apiserver ]] && san+=",IP:$svc_ip,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+          -keyout "$c.key" -out "$c.csr" -subj "/CN=$c"
+        openssl x509 -req -in "$c.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+          -out "$c.crt" -extfile <(printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' "$san")
+        rm -f "$c.csr"
+      done
+      openssl genrsa -out sa.key.tmp 2048
+      openssl rsa -in sa.key.tmp -pubout -out sa.pub
+      mv sa.key.tmp sa.key
+    ) || die "openssl failed (see $S/logs/openssl.log)"
+  fi
+  if [[ ! -s $p/tokens.csv ]]; then
+    local admin kcm sched kwok
+    admin=$(openssl rand -hex 24); kcm=$(openssl rand -hex 24); sched=$(openssl rand -hex 24); kwok=$(openssl rand -hex 24)
+    cat >"$p/tokens.csv.tmp" <<EOF
+$admin,kiada-admin,uid-kiada-admin,"system:masters"
+$kcm,system:kube-controller-manager,uid-kube-controller-manager
+$sched,system:kube-scheduler,uid-kube-scheduler
+$kwok,kwok-controller,uid-kwok-controller,"system:masters"
+EOF
+    chmod 600 "$p/tokens.csv.tmp"; mv "$p/tokens.csv.tmp" "$p/tokens.csv"
+  fi
+  write_kubeconfig kubeconfig kiada-admin 1
+  write_kubeconfig kube-controller-manager.kubeconfig system:kube-controller-manager 2
+  write_kubeconfig kube-scheduler.kubeconfig system:kube-scheduler 3
+  write_kubeconfig kwok.kubeconfig kwok-controller 4
+
+  # kwok configuration + the stages kwokctl uses by default (copied from the kwok module)
+  {
+    cat <<EOF
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokConfiguration
+options:
+  cidr: $POD_CIDR
+  nodeIP: 127.0.0.1
+  manageAllNodes: true
+  nodeLeaseDurationSeconds: 40
+EOF
+    local f
+    for f in node-initialize node-heartbeat-with-lease pod-ready pod-complete pod-delete; do
+      echo "---"; cat "$CLUSTER_SRC_DIR/kwok-stages/$f.yaml"
+    done
+  } >"$S/kwok.yaml"
+}
+
+write_kubeconfig() { # <file> <user> <line in tokens.csv>
+  local token; token=$(sed -n "${3}p" "$S/pki/tokens.csv" | cut -d, -f1)
+  cat >"$S/$1.tmp" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: kiada-local
+  cluster:
+    server: https://127.0.0.1:$APISERVER_PORT
+    certificate-authority-data: $(base64 -w0 <"$S/pki/ca.crt")
+users:
+- name: $2
+  user:
+    token: $token
+contexts:
+- name: kiada-local
+  context:
+    cluster: kiada-local
+    user: $2
+current-context: kiada-local
+EOF
+  chmod 600 "$S/$1.tmp"; mv "$S/$1.tmp" "$S/$1"
+}
+
+# --- components ----------------------------------------------------------------------------
+start_etcd() {
+  alive etcd && return 0
+  launch etcd --name=kiada --data-dir="$S/etcd" \
+    --listen-client-urls="http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --advertise-client-urls="http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster="kiada=http://127.0.0.1:$ETCD_PEER_PORT" \
+    --unsafe-no-fsync --snapshot-count=10000 --quota-backend-bytes=2147483648 \
+    --log-level=warn
+  wait_for etcd 30 "etcd /health" \
+    bash -c "curl -sf --max-time 2 http://127.0.0.1:$ETCD_CLIENT_PORT/health | grep -q '\"health\":\"true\"'"
+  log "etcd ready on 127.0.0.1:$ETCD_CLIENT_PORT"
+}
+
+start_apiserver() {
+  alive kube-apiserver && return 0
+  port_free "$APISERVER_PORT" || die "port $APISERVER_PORT (kube-apiserver) is in use by another process"
+  local p=$S/pki
+  launch kube-apiserver \
+    --etcd-servers="http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+    --tls-cert-file="$p/apiserver.crt" --tls-private-key-file="$p/apiserver.key" \
+    --client-ca-file="$p/ca.crt" --token-auth-file="$p/tokens.csv" \
+    --authorization-mode=Node,RBAC \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
+    --service-cluster-ip-range="$SERVICE_CIDR" \
+    --allow-privileged=true --endpoint-reconciler-type=none \
+    --kubelet-preferred-address-types=InternalIP \
+    --kubelet-certificate-authority="$p/ca.crt" \
+    --kubelet-client-certificate="$p/kwok.crt" --kubelet-client-key="$p/kwok.key" \
+    --profiling=false
+  wait_for kube-apiserver 90 "kube-apiserver /readyz" kctl get --raw /readyz
+  log "kube-apiserver ready on https://127.0.0.1:$APISERVER_PORT"
+}
+
+start_controller_manager() {
+  alive kube-controller-manager && return 0
+  local p=$S/pki
+  launch kube-controller-manager \
+    --kubeconfig="$S/kube-controller-manager.kubeconfig" \
+    --bind-address=127.0.0.1 --secure-port=0 --leader-elect=false \
+    --use-service-account-credentials=true \
+    --service-account-private-key-file="$p/sa.key" --root-ca-file="$p/ca.crt" \
+    --cluster-signing-cert-file="$p/ca.crt" --cluster-signing-key-file="$p/ca.key" \
+    --service-cluster-ip-range="$SERVICE_CIDR" \
+    --controllers='*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller'
+}
+
+start_scheduler() {
+  alive kube-scheduler && return 0
+  launch kube-scheduler \
+    --kubeconfig="$S/kube-scheduler.kubeconfig" \
+    --bind-address=127.0.0.1 --secure-port=0 --leader-elect=false
+}
+
+start_kwok() {
+  alive kwok && return 0
+  port_free "$KWOK_PORT" || { KWOK_PORT=$(free_port); sed -i "s/^KWOK_PORT=.*/KWOK_PORT=$KWOK_PORT/" "$S/ports.env"; }
+  launch kwok \
+    --kubeconfig="$S/kwok.kubeconfig" --config="$S/kwok.yaml" \
+    --manage-all-nodes=true --node-ip=127.0.0.1 --node-name=localhost \
+    --node-port="$KWOK_PORT" --server-address="127.0.0.1:$KWOK_PORT" \
+    --tls-cert-file="$S/pki/kwok.crt" --tls-private-key-file="$S/pki/kwok.key" \
+    --node-lease-duration-seconds=40 --cidr="$POD_CIDR"
+}
+
+create_nodes() {
+  local i manifest=""
+  for ((i = 0; i < NODES; i++)); do
+    manifest+="---
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$i
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: \"0\"
+  labels:
+    beta.kubernetes.io/arch: amd64
+    beta.kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    kubernetes.io/hostname: kwok-node-$i
+    kubernetes.io/os: linux
+    kubernetes.io/role: agent
+    node-role.kubernetes.io/agent: \"\"
+    type: kwok
+status:
+  allocatable: {cpu: \"32\", memory: 256Gi, pods: \"110\"}
+  capacity: {cpu: \"32\", memory: 256Gi, pods: \"110\"}
+  nodeInfo: {architecture: amd64, operatingSystem: linux}
+"
+  done
+  # create only the missing ones (start.sh must not reset nodes a test changed)
+  printf '%s' "$manifest" | kctl create -f - 2>&1 | grep -v 'AlreadyExists' >&2 || true
+}
+
+# --- commands ------------------------------------------------------------------------------
+cmd_up() {
+  if [[ -d $S ]] && healthy; then
+    log "already running and healthy ($S)"
+    print_env
+    return 0
+  fi
+  if [[ ${KIADA_CLUSTER_NO_BUILD:-0} != 1 ]]; then
+    local b missing=0
+    for b in "${CLUSTER_BINARIES[@]}"; do [[ -x $BIN/$b ]] || missing=1; done
+    if ((missing)); then
+      log "binaries missing in $BIN: running build.sh (cold build takes a long time)"
+      "$CLUSTER_SRC_DIR/build.sh"
+    fi
+  fi
+  setup_state
+  start_etcd
+  start_apiserver
+  start_controller_manager
+  start_scheduler
+  start_kwok
+  create_nodes
+  wait_for kwok 60 "$NODES Ready node(s)" \
+    bash -c "[[ \$('$BIN/kubectl' --kubeconfig '$S/kubeconfig' get nodes --no-headers 2>/dev/null | awk '\$2==\"Ready\"' | wc -l) -ge $NODES ]]"
+  log "nodes ready"
+  wait_for kube-controller-manager 60 "the default ServiceAccount" kctl -n default get serviceaccount default
+  local c
+  for c in kube-controller-manager kube-scheduler kwok; do
+    alive "$c" || fail_with_log "$c" "$c exited during start"
+  done
+  log "cluster ready in $((SECONDS - T0))s; kubeconfig: $S/kubeconfig"
+  print_env
+}
+
+cmd_restart_apiserver() {
+  [[ -s $S/ports.env ]] || die "no cluster state in $S (run start.sh first)"
+  # shellcheck source=/dev/null
+  source "$S/ports.env"
+  alive etcd || die "etcd is not running; run start.sh"
+  stop_component kube-apiserver
+  start_apiserver
+  log "kube-apiserver restarted in $((SECONDS - T0))s"
+}
+
+cmd_status() {
+  local c rc=0
+  for c in "${COMPONENTS[@]}"; do
+    if alive "$c"; then echo "$c: running (pid $(pid_of "$c"))"; else echo "$c: NOT running"; rc=1; fi
+  done
+  if [[ -s $S/kubeconfig ]] && kctl get --raw /readyz >/dev/null 2>&1; then echo "apiserver /readyz: ok"; else echo "apiserver /readyz: FAILED"; rc=1; fi
+  return $rc
+}
+
+case ${1:-up} in
+  up|start) cmd_up ;;
+  --restart-apiserver|restart-apiserver) cmd_restart_apiserver ;;
+  --status|status) cmd_status ;;
+  --env|env) print_env ;;
+  -h|--help) sed -n '2,16p' "$0" ;;
+  *) die "unknown command '$1' (see --help)" ;;
+esac

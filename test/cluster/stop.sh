@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Stops every component started by start.sh (by the pids in its state dir) and removes
+# the state dir ${KIADA_CLUSTER_DIR:-/tmp/kiada-cluster}. Usage: stop.sh [--keep-state]
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+S=$CLUSTER_STATE_DIR
+keep=0; [[ ${1:-} == --keep-state ]] && keep=1
+
+if [[ ! -d $S ]]; then echo "[cluster] nothing to stop ($S does not exist)" >&2; exit 0; fi
+[[ -d $S/pids ]] || { echo "[cluster] ERROR: $S does not look like a cluster state dir (no pids/); not touching it" >&2; exit 1; }
+
+# reverse start order; only pids whose executable is one of our cluster binaries
+for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+  f=$S/pids/$c.pid
+  [[ -s $f ]] || continue
+  pid=$(cat "$f")
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null || true)
+  if [[ -n $exe && $(basename "${exe% (deleted)}") == "$c" ]]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do [[ -e /proc/$pid ]] || break; sleep 0.25; done
+    if [[ -e /proc/$pid ]]; then kill -KILL "$pid" 2>/dev/null || true; fi
+    echo "[cluster] stopped $c (pid $pid)" >&2
+  fi
+  rm -f "$f"
+done
+if ((keep)); then
+  echo "[cluster] state kept in $S" >&2
+else
+  rm -rf "$S"
+  echo "[cluster] removed $S" >&2
+fi
