@@ -1,5 +1,21 @@
 import { Module } from '@nestjs/common';
+import { KubernetesModule } from '../kubernetes/kubernetes.module.js';
+import { Clock, SystemClock } from './clock.js';
+import { InformerFactory } from './informer.factory.js';
+import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
+import { OperatorMetrics } from './operator.metrics.js';
+import { OperatorService } from './operator.service.js';
 
-// Placeholder until the feature lands.
-@Module({})
+/** The operator role: informers + work queue + reconciler, behind leader election. */
+@Module({
+  imports: [KubernetesModule],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    InformerFactory,
+    KiadaServiceCountReconciler,
+    OperatorMetrics,
+    OperatorService,
+  ],
+  exports: [OperatorService],
+})
 export class OperatorModule {}

@@ -1,0 +1,123 @@
+import type {
+  Condition,
+  KiadaServiceCount,
+  KiadaServiceCountStatus,
+} from '../kubernetes/kiada-service-count.js';
+import type { DeploymentState } from '../kubernetes/kubernetes.gateway.js';
+
+export const CONDITION_SCALED = 'Scaled';
+export const CONDITION_READY = 'Ready';
+
+export interface StatusInput {
+  resource: Pick<KiadaServiceCount, 'metadata' | 'spec' | 'status'>;
+  targetName: string;
+  /** The target as it is after this reconcile's scale, null when it does not exist. */
+  deployment: DeploymentState | null;
+  /** Set when this reconcile changed the target's replicas. */
+  scaledAt?: string;
+  /** ISO time used for conditions that change now. */
+  now: string;
+}
+
+type ConditionCore = Pick<Condition, 'type' | 'status' | 'reason' | 'message'>;
+
+/**
+ * The status a KiadaServiceCount should have, as a pure function of the resource and its
+ * target. Conditions follow Kubernetes conventions: `lastTransitionTime` moves only when
+ * a condition's status changes, so an unchanged world yields an identical status.
+ */
+export function desiredStatus(input: StatusInput): KiadaServiceCountStatus {
+  const { resource, deployment, targetName } = input;
+  const desired = resource.spec.kiadaServiceCount;
+  const namespace = resource.metadata.namespace ?? '';
+  const generation = resource.metadata.generation;
+  const previous = resource.status ?? {};
+
+  let scaled: ConditionCore;
+  let ready: ConditionCore;
+  if (!deployment) {
+    const message = `Deployment "${targetName}" not found in namespace "${namespace}"`;
+    scaled = { type: CONDITION_SCALED, status: 'False', reason: 'TargetNotFound', message };
+    ready = { type: CONDITION_READY, status: 'False', reason: 'TargetNotFound', message };
+  } else {
+    scaled =
+      deployment.replicas === desired
+        ? {
+            type: CONDITION_SCALED,
+            status: 'True',
+            reason: 'ReplicasMatch',
+            message: `Deployment "${targetName}" is set to ${desired} replicas`,
+          }
+        : {
+            type: CONDITION_SCALED,
+            status: 'False',
+            reason: 'ReplicasDiffer',
+            message: `Deployment "${targetName}" is set to ${deployment.replicas} replicas, want ${desired}`,
+          };
+    const allReady = deployment.replicas === desired && deployment.readyReplicas === desired;
+    ready = {
+      type: CONDITION_READY,
+      status: allReady ? 'True' : 'False',
+      reason: allReady ? 'ReplicasReady' : 'ReplicasNotReady',
+      message: `${deployment.readyReplicas}/${desired} replicas of Deployment "${targetName}" ready`,
+    };
+  }
+
+  const conditions = [scaled, ready].map((condition) =>
+    withTransitionTime(condition, previous.conditions, input.now, generation),
+  );
+  const status: KiadaServiceCountStatus = {
+    ready: ready.status === 'True',
+    replicas: deployment?.replicas ?? 0,
+    readyReplicas: deployment?.readyReplicas ?? 0,
+    conditions,
+  };
+  if (generation !== undefined) status.observedGeneration = generation;
+  const lastScaleTime = input.scaledAt ?? previous.lastScaleTime;
+  if (lastScaleTime) status.lastScaleTime = lastScaleTime;
+  return status;
+}
+
+function withTransitionTime(
+  condition: ConditionCore,
+  previous: Condition[] | undefined,
+  now: string,
+  observedGeneration: number | undefined,
+): Condition {
+  const before = previous?.find((item) => item.type === condition.type);
+  const lastTransitionTime =
+    before && before.status === condition.status && before.lastTransitionTime
+      ? before.lastTransitionTime
+      : now;
+  return {
+    ...condition,
+    lastTransitionTime,
+    ...(observedGeneration !== undefined ? { observedGeneration } : {}),
+  };
+}
+
+/**
+ * True when merge-patching `next` would change nothing the API server holds (fields of
+ * `current` that `next` does not mention are left alone by a merge patch).
+ */
+export function statusEquals(
+  current: KiadaServiceCountStatus | undefined,
+  next: KiadaServiceCountStatus,
+): boolean {
+  const before = (current ?? {}) as Record<string, unknown>;
+  return Object.entries(next).every(
+    ([field, value]) => canonical(before[field]) === canonical(value),
+  );
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.entries(item as Record<string, unknown>)
+            .filter(([, field]) => field !== undefined)
+            .sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : item,
+  );
+}

@@ -1,0 +1,263 @@
+import { Logger } from '@nestjs/common';
+import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
+import type {
+  KubernetesGateway,
+  WatchableKind,
+  WatchableKinds,
+  WatchEventType,
+  WatchHandle,
+} from '../kubernetes/kubernetes.gateway.js';
+import { backoffDelay, BackoffOptions } from './backoff.js';
+import type { Clock, Timer } from './clock.js';
+import { objectKey, ObjectKey } from './object-key.js';
+
+export interface InformerHandlers<T> {
+  onAdd?(object: T): void;
+  /** Also called for every cached object on each resync, with `object === previous`. */
+  onUpdate?(object: T, previous: T): void;
+  onDelete?(object: T): void;
+}
+
+/** Why the informer opened a new list or watch. */
+export type InformerRestartReason = 'error' | 'gone' | 'watchdog' | 'closed';
+
+export interface InformerOptions {
+  /** Replays the cache to onUpdate this often; 0 turns resync off. */
+  resyncMs: number;
+  /** A watch that delivers nothing (not even a bookmark) for this long is reopened. */
+  watchdogMs: number;
+  /** Delay before reopening after consecutive failures. */
+  backoff: BackoffOptions;
+  onRestart?(reason: InformerRestartReason, error?: unknown): void;
+}
+
+interface Meta {
+  metadata: { name: string; namespace?: string; resourceVersion?: string };
+}
+
+/** A watch that closes cleanly sooner than this after opening counts as a failure. */
+const MIN_HEALTHY_WATCH_MS = 1000;
+
+/**
+ * List + watch of one kind, with a local cache, as client-go's reflector: it lists, then
+ * watches from the list's resourceVersion (with bookmarks), reopens the watch with backoff
+ * after errors, relists after 410 Gone, reopens a watch that went silent (watchdog), and
+ * periodically replays the cache so that level-triggered consumers catch up.
+ */
+export class Informer<K extends WatchableKind> {
+  private readonly logger: Logger;
+  private readonly cache = new Map<ObjectKey, WatchableKinds[K]>();
+  private resourceVersion = '';
+  private epoch = 0;
+  private running = false;
+  private failures = 0;
+  private watch?: WatchHandle;
+  private watchOpenedAt = 0;
+  private restartTimer?: Timer;
+  private resyncTimer?: Timer;
+  private watchdogTimer?: Timer;
+  private hasSynced = false;
+
+  constructor(
+    private readonly gateway: KubernetesGateway,
+    private readonly clock: Clock,
+    readonly kind: K,
+    readonly namespace: string | undefined,
+    private readonly handlers: InformerHandlers<WatchableKinds[K]>,
+    private readonly options: InformerOptions,
+  ) {
+    this.logger = new Logger(`Informer(${kind})`);
+  }
+
+  /** True once the first list has filled the cache. */
+  get synced(): boolean {
+    return this.hasSynced;
+  }
+
+  list(): WatchableKinds[K][] {
+    return [...this.cache.values()];
+  }
+
+  get(key: ObjectKey): WatchableKinds[K] | undefined {
+    return this.cache.get(key);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.scheduleResync();
+    void this.listAndWatch();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.epoch++;
+    this.restartTimer?.cancel();
+    this.resyncTimer?.cancel();
+    this.watchdogTimer?.cancel();
+    this.closeWatch();
+  }
+
+  private async listAndWatch(): Promise<void> {
+    const epoch = ++this.epoch;
+    try {
+      const result = await this.gateway.list(this.kind, this.namespace);
+      if (epoch !== this.epoch) return;
+      this.replace(result.items);
+      this.resourceVersion = result.resourceVersion;
+      this.hasSynced = true;
+    } catch (error) {
+      if (epoch === this.epoch) this.retry('error', error);
+      return;
+    }
+    await this.openWatch(epoch);
+  }
+
+  private async openWatch(epoch: number): Promise<void> {
+    this.watchOpenedAt = this.clock.now();
+    try {
+      const handle = await this.gateway.watch(this.kind, this.namespace, this.resourceVersion, {
+        onEvent: (type, object) => {
+          if (epoch === this.epoch) this.onWatchEvent(type, object);
+        },
+        onDone: (error) => {
+          if (epoch === this.epoch) this.onWatchDone(error);
+        },
+      });
+      if (epoch !== this.epoch) {
+        handle.stop();
+        return;
+      }
+      this.watch = handle;
+      this.armWatchdog(epoch);
+    } catch (error) {
+      if (epoch === this.epoch) this.onWatchDone(error ?? new Error('watch failed'));
+    }
+  }
+
+  private onWatchEvent(type: WatchEventType, object: WatchableKinds[K]): void {
+    this.failures = 0;
+    this.armWatchdog(this.epoch);
+    const meta = (object as Meta).metadata;
+    if (meta?.resourceVersion) this.resourceVersion = meta.resourceVersion;
+    if (type === 'BOOKMARK') return;
+    const key = objectKey(meta);
+    const previous = this.cache.get(key);
+    if (type === 'DELETED') {
+      this.cache.delete(key);
+      this.notify(() => this.handlers.onDelete?.(object));
+    } else if (previous) {
+      this.cache.set(key, object);
+      this.notify(() => this.handlers.onUpdate?.(object, previous));
+    } else {
+      this.cache.set(key, object);
+      this.notify(() => this.handlers.onAdd?.(object));
+    }
+  }
+
+  private onWatchDone(error?: unknown): void {
+    this.epoch++;
+    this.watch = undefined;
+    this.watchdogTimer?.cancel();
+    if (!this.running) return;
+    if (error instanceof KubernetesApiError && error.gone) {
+      this.logger.log(
+        `watch expired (410 Gone) at resourceVersion ${this.resourceVersion}; relisting`,
+      );
+      this.resourceVersion = '';
+      this.options.onRestart?.('gone', error);
+      this.schedule(0, () => void this.listAndWatch());
+    } else if (error) {
+      this.retry('error', error);
+    } else if (this.clock.now() - this.watchOpenedAt < MIN_HEALTHY_WATCH_MS) {
+      this.retry('closed', new Error('watch closed right after opening'));
+    } else {
+      this.options.onRestart?.('closed');
+      this.schedule(0, () => void this.resume());
+    }
+  }
+
+  /** Reopens after a failure: watch from the last resourceVersion, or list first. */
+  private retry(reason: InformerRestartReason, error: unknown): void {
+    this.failures++;
+    const delay = backoffDelay(this.failures, this.options.backoff);
+    this.logger.warn(
+      `${reason === 'closed' ? 'watch closed' : 'list/watch failed'}: ${describe(error)}; retrying in ${delay} ms (attempt ${this.failures})`,
+    );
+    this.options.onRestart?.(reason, error);
+    this.schedule(delay, () => void this.resume());
+  }
+
+  private resume(): Promise<void> {
+    if (!this.resourceVersion) return this.listAndWatch();
+    return this.openWatch(++this.epoch);
+  }
+
+  private armWatchdog(epoch: number): void {
+    this.watchdogTimer?.cancel();
+    if (!this.options.watchdogMs) return;
+    this.watchdogTimer = this.clock.setTimeout(() => {
+      if (epoch !== this.epoch || !this.running) return;
+      this.logger.warn(`watch silent for ${this.options.watchdogMs} ms; reopening`);
+      this.epoch++;
+      this.closeWatch();
+      this.options.onRestart?.('watchdog');
+      void this.resume();
+    }, this.options.watchdogMs);
+  }
+
+  private scheduleResync(): void {
+    if (!this.options.resyncMs) return;
+    this.resyncTimer = this.clock.setTimeout(() => {
+      if (!this.running) return;
+      if (this.hasSynced) {
+        for (const object of this.cache.values()) {
+          this.notify(() => this.handlers.onUpdate?.(object, object));
+        }
+      }
+      this.scheduleResync();
+    }, this.options.resyncMs);
+  }
+
+  /** Swaps the cache for a fresh list, telling handlers what changed. */
+  private replace(items: WatchableKinds[K][]): void {
+    const fresh = new Map(items.map((item) => [objectKey((item as Meta).metadata), item]));
+    for (const [key, previous] of this.cache) {
+      if (!fresh.has(key)) {
+        this.cache.delete(key);
+        this.notify(() => this.handlers.onDelete?.(previous));
+      }
+    }
+    for (const [key, object] of fresh) {
+      const previous = this.cache.get(key);
+      this.cache.set(key, object);
+      if (!previous) this.notify(() => this.handlers.onAdd?.(object));
+      else this.notify(() => this.handlers.onUpdate?.(object, previous));
+    }
+  }
+
+  private schedule(delayMs: number, action: () => void): void {
+    this.restartTimer?.cancel();
+    this.restartTimer = this.clock.setTimeout(() => {
+      if (this.running) action();
+    }, delayMs);
+  }
+
+  private closeWatch(): void {
+    const watch = this.watch;
+    this.watch = undefined;
+    watch?.stop();
+  }
+
+  private notify(handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      this.logger.error(`event handler failed: ${describe(error)}`);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadYaml, V1CustomResourceDefinition, V1JSONSchemaProps } from '@kubernetes/client-node';
+import {
+  Condition,
+  KiadaServiceCountSpec,
+  KiadaServiceCountStatus,
+  KSC_GROUP,
+  KSC_KIND,
+  KSC_PLURAL,
+  KSC_VERSION,
+} from '../kubernetes/kiada-service-count.js';
+
+const CRD_PATH = resolve('helm/kiada-autoscaler/crds/kiadaservicecounts.hanyang.ac.kr.yaml');
+
+type SchemaType = 'string' | 'integer' | 'boolean' | 'object' | 'array';
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+/**
+ * One entry per field of T, each saying its schema type and whether T requires it. tsc
+ * rejects a missing or extra field, or a wrong `required`, so the TypeScript side of a
+ * drift fails to compile and the YAML side fails the tests below.
+ */
+type FieldsOf<T> = {
+  [K in keyof Required<T>]: {
+    type: SchemaType;
+    required: K extends RequiredKeys<T> ? true : false;
+  };
+};
+
+const SPEC_FIELDS = {
+  owner: { type: 'string', required: false },
+  kiadaServiceCount: { type: 'integer', required: true },
+  targetRef: { type: 'object', required: false },
+} satisfies FieldsOf<KiadaServiceCountSpec>;
+
+const TARGET_REF_FIELDS = {
+  name: { type: 'string', required: false },
+} satisfies FieldsOf<NonNullable<KiadaServiceCountSpec['targetRef']>>;
+
+const STATUS_FIELDS = {
+  ready: { type: 'boolean', required: false },
+  observedGeneration: { type: 'integer', required: false },
+  replicas: { type: 'integer', required: false },
+  readyReplicas: { type: 'integer', required: false },
+  lastScaleTime: { type: 'string', required: false },
+  conditions: { type: 'array', required: false },
+} satisfies FieldsOf<KiadaServiceCountStatus>;
+
+const CONDITION_FIELDS = {
+  type: { type: 'string', required: true },
+  status: { type: 'string', required: true },
+  reason: { type: 'string', required: true },
+  message: { type: 'string', required: true },
+  lastTransitionTime: { type: 'string', required: true },
+  observedGeneration: { type: 'integer', required: false },
+} satisfies FieldsOf<Condition>;
+
+const CONDITION_STATUSES: Condition['status'][] = ['True', 'False', 'Unknown'];
+
+/** The manifest from the original report, which must keep working unchanged. */
+const SEED_MANIFEST = {
+  apiVersion: 'hanyang.ac.kr/v1',
+  kind: 'KiadaServiceCount',
+  metadata: { name: 'hanyang-kiada-autoscaler' },
+  spec: { owner: 'hanyang-university-graduation-37-team', kiadaServiceCount: 1 },
+};
+
+function expectFields(
+  schema: V1JSONSchemaProps | undefined,
+  fields: Record<string, { type: SchemaType; required: boolean }>,
+): void {
+  expect(schema?.type).toBe('object');
+  const properties = schema?.properties ?? {};
+  expect(Object.keys(properties).sort()).toEqual(Object.keys(fields).sort());
+  for (const [name, field] of Object.entries(fields)) {
+    expect({ name, type: properties[name].type }).toEqual({ name, type: field.type });
+  }
+  const required = Object.entries(fields)
+    .filter(([, field]) => field.required)
+    .map(([name]) => name)
+    .sort();
+  expect([...(schema?.required ?? [])].sort()).toEqual(required);
+}
+
+/** The subset of structural-schema validation this CRD uses: types, required, minimum, enum. */
+function violations(schema: V1JSONSchemaProps, value: unknown, path = ''): string[] {
+  const type = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+  if (schema.type && schema.type !== type) return [`${path}: want ${schema.type}, got ${type}`];
+  const problems: string[] = [];
+  if (typeof schema.minimum === 'number' && typeof value === 'number' && value < schema.minimum) {
+    problems.push(`${path}: below minimum ${schema.minimum}`);
+  }
+  if (schema._enum && !schema._enum.includes(value)) problems.push(`${path}: not in enum`);
+  if (type === 'object' && value && schema.properties) {
+    const object = value as Record<string, unknown>;
+    for (const name of schema.required ?? []) {
+      if (!(name in object)) problems.push(`${path}.${name}: required`);
+    }
+    for (const [name, child] of Object.entries(object)) {
+      const childSchema = schema.properties[name];
+      if (childSchema) problems.push(...violations(childSchema, child, `${path}.${name}`));
+    }
+  }
+  return problems;
+}
+
+describe('KiadaServiceCount CRD', () => {
+  const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(CRD_PATH, 'utf8'));
+  const version = crd.spec.versions.find((item) => item.name === KSC_VERSION)!;
+  const root = version?.schema?.openAPIV3Schema;
+  const spec = root?.properties?.spec;
+  const status = root?.properties?.status;
+
+  it('names the group, version, kind and plural the code uses', () => {
+    expect(crd.metadata?.name).toBe(`${KSC_PLURAL}.${KSC_GROUP}`);
+    expect(crd.spec.group).toBe(KSC_GROUP);
+    expect(crd.spec.scope).toBe('Namespaced');
+    expect(crd.spec.names).toMatchObject({
+      kind: KSC_KIND,
+      plural: KSC_PLURAL,
+      shortNames: ['ksc'],
+    });
+    expect(version).toMatchObject({ served: true, storage: true });
+  });
+
+  it('has the status and scale subresources', () => {
+    expect(version.subresources?.status).toEqual({});
+    expect(version.subresources?.scale).toMatchObject({
+      specReplicasPath: '.spec.kiadaServiceCount',
+      statusReplicasPath: '.status.replicas',
+    });
+  });
+
+  it('prints owner, desired, ready and age', () => {
+    expect(
+      version.additionalPrinterColumns?.map((column) => [column.name, column.jsonPath]),
+    ).toEqual([
+      ['Owner', '.spec.owner'],
+      ['Desired', '.spec.kiadaServiceCount'],
+      ['Ready', '.status.ready'],
+      ['Age', '.metadata.creationTimestamp'],
+    ]);
+  });
+
+  it('matches the TypeScript types field by field', () => {
+    expectFields(spec, SPEC_FIELDS);
+    expectFields(spec?.properties?.targetRef, TARGET_REF_FIELDS);
+    expectFields(status, STATUS_FIELDS);
+    expectFields(status?.properties?.conditions?.items as V1JSONSchemaProps, CONDITION_FIELDS);
+    const conditionStatus = (status?.properties?.conditions?.items as V1JSONSchemaProps).properties
+      ?.status;
+    // `items` is not deserialised by client-node, so its keywords keep their YAML names.
+    expect((conditionStatus as { enum?: unknown })?.enum).toEqual(CONDITION_STATUSES);
+  });
+
+  it('requires kiadaServiceCount to be an integer >= 0 and defaults the target to kiada', () => {
+    expect(spec?.properties?.kiadaServiceCount).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(spec?.properties?.targetRef?.properties?.name?._default).toBe('kiada');
+  });
+
+  it("accepts the seed's manifest unchanged and rejects invalid counts", () => {
+    expect(violations(root!, SEED_MANIFEST)).toEqual([]);
+    const withCount = (count: unknown) => ({
+      ...SEED_MANIFEST,
+      spec: { ...SEED_MANIFEST.spec, kiadaServiceCount: count },
+    });
+    expect(violations(root!, withCount(-1))).toEqual(['.spec.kiadaServiceCount: below minimum 0']);
+    expect(violations(root!, withCount('3'))).toHaveLength(1);
+    expect(violations(root!, withCount(1.5))).toHaveLength(1);
+    expect(violations(root!, { ...SEED_MANIFEST, spec: { owner: 'x' } })).toEqual([
+      '.spec.kiadaServiceCount: required',
+    ]);
+  });
+});

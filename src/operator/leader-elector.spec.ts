@@ -1,0 +1,119 @@
+import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
+import { LeaderElector } from './leader-elector.js';
+import { FakeClock, flushPromises } from './testing/fake-clock.js';
+
+const LEASE = { namespace: 'kiada', name: 'kiada-autoscaler-operator' };
+const TIMING = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+
+describe(LeaderElector.name, () => {
+  let kube: InMemoryKubernetesGateway;
+  let clock: FakeClock;
+  let electors: LeaderElector[];
+  let log: string[];
+
+  const candidate = (identity: string) => {
+    const elector = new LeaderElector(
+      kube,
+      clock,
+      { ...LEASE, ...TIMING, identity },
+      {
+        onStartedLeading: () => log.push(`${identity} leads`),
+        onStoppedLeading: () => log.push(`${identity} stopped`),
+      },
+    );
+    electors.push(elector);
+    elector.start();
+    return elector;
+  };
+  const lease = () => kube.getLease(LEASE.namespace, LEASE.name);
+
+  beforeEach(() => {
+    kube = new InMemoryKubernetesGateway();
+    clock = new FakeClock();
+    electors = [];
+    log = [];
+  });
+
+  afterEach(async () => {
+    await Promise.all(electors.map((elector) => elector.stop(false)));
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('creates the Lease, leads, and renews it every retry period', async () => {
+    const a = candidate('a');
+    await flushPromises();
+    expect(a.isLeader).toBe(true);
+    expect(log).toEqual(['a leads']);
+    await expect(lease()).resolves.toMatchObject({
+      holderIdentity: 'a',
+      leaseDurationSeconds: 15,
+      leaseTransitions: 0,
+    });
+
+    await clock.advance(2_000);
+    const renewed = await lease();
+    expect(renewed?.renewTime).toBe(new Date(clock.now()).toISOString());
+    expect(kube.callsOf('replaceLease')).toHaveLength(1);
+    expect(log).toEqual(['a leads']);
+  });
+
+  it('lets only one of two candidates lead', async () => {
+    const a = candidate('a');
+    await flushPromises();
+    const b = candidate('b');
+    await clock.advance(30_000);
+    expect([a.isLeader, b.isLeader]).toEqual([true, false]);
+    expect(log).toEqual(['a leads']);
+  });
+
+  it('hands over at once when the leader stops and releases the Lease', async () => {
+    const a = candidate('a');
+    await flushPromises();
+    const b = candidate('b');
+    await clock.advance(4_000);
+
+    await a.stop();
+    expect(log).toEqual(['a leads', 'a stopped']);
+    await clock.advance(2_000);
+    expect(b.isLeader).toBe(true);
+    expect(log).toEqual(['a leads', 'a stopped', 'b leads']);
+    await expect(lease()).resolves.toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+  });
+
+  it('takes over from a crashed leader only after the lease duration', async () => {
+    const a = candidate('a');
+    await flushPromises();
+    const b = candidate('b');
+    await clock.advance(1_000);
+    await a.stop(false); // crash: no release
+
+    await clock.advance(12_000);
+    expect(b.isLeader).toBe(false);
+    await clock.advance(4_000);
+    expect(b.isLeader).toBe(true);
+    await expect(lease()).resolves.toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+  });
+
+  it('steps down when it cannot renew within the renew deadline, and campaigns again', async () => {
+    const a = candidate('a');
+    await flushPromises();
+    kube.failNext('getLease', 0, 5);
+    await clock.advance(9_000);
+    expect(a.isLeader).toBe(true);
+    await clock.advance(1_000);
+    expect(a.isLeader).toBe(false);
+    expect(log).toEqual(['a leads', 'a stopped']);
+    await clock.advance(2_000);
+    expect(log).toEqual(['a leads', 'a stopped', 'a leads']);
+  });
+
+  it('steps down at once when another process holds the Lease', async () => {
+    const a = candidate('a');
+    await flushPromises();
+    const current = (await lease())!;
+    await kube.replaceLease({ ...current, holderIdentity: 'intruder' });
+    await clock.advance(2_000);
+    expect(a.isLeader).toBe(false);
+    expect(log).toEqual(['a leads', 'a stopped']);
+  });
+});

@@ -1,0 +1,51 @@
+import { Test } from '@nestjs/testing';
+import { AppConfigModule, loadConfig } from '../config/index.js';
+import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
+import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
+import { Clock } from './clock.js';
+import { OperatorModule } from './operator.module.js';
+import { OperatorService } from './operator.service.js';
+import { FakeClock, flushPromises } from './testing/fake-clock.js';
+
+describe(OperatorModule.name, () => {
+  it('starts on bootstrap with the fake gateway and stops on shutdown', async () => {
+    const kube = new InMemoryKubernetesGateway();
+    const clock = new FakeClock();
+    kube.putDeployment('default', 'kiada', 1);
+    kube.putServiceCount({
+      metadata: { name: 'hanyang-kiada-autoscaler', namespace: 'default' },
+      spec: { owner: 'hanyang-university-graduation-37-team', kiadaServiceCount: 2 },
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AppConfigModule.forRoot(
+          loadConfig({ OPERATOR_NAMESPACE: 'default', POD_NAME: 'operator-0' }),
+        ),
+        OperatorModule,
+      ],
+    })
+      .overrideProvider(KubernetesGateway)
+      .useValue(kube)
+      .overrideProvider(Clock)
+      .useValue(clock)
+      .compile();
+    const app = moduleRef.createNestApplication();
+    app.enableShutdownHooks();
+    await app.init();
+    await flushPromises();
+
+    expect(app.get(OperatorService).isLeader).toBe(true);
+    expect(kube.deployment('default', 'kiada')?.replicas).toBe(2);
+    await expect(kube.getLease('default', 'kiada-autoscaler-operator')).resolves.toMatchObject({
+      holderIdentity: 'operator-0',
+    });
+
+    await app.close();
+    expect(kube.openWatches).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+    await expect(kube.getLease('default', 'kiada-autoscaler-operator')).resolves.not.toHaveProperty(
+      'holderIdentity',
+      'operator-0',
+    );
+  });
+});

@@ -1,0 +1,82 @@
+import { CoordinationV1Api } from '@kubernetes/client-node';
+import { startApp, type AppProcess } from './support/app-process.js';
+import {
+  applyCrd,
+  clients,
+  createNamespace,
+  createTargetDeployment,
+  deleteNamespace,
+  getServiceCount,
+  kubectl,
+  waitFor,
+} from './support/cluster.js';
+import { installChartRbac, OPERATOR_SERVICE_ACCOUNT } from './support/rbac.js';
+import { serviceAccountKubeconfig } from './support/service-account.js';
+
+const LEASE = 'kiada-autoscaler-operator';
+
+describe('two operator processes elect one leader with a Lease', () => {
+  let namespace: string;
+  const operators: AppProcess[] = [];
+
+  beforeAll(async () => {
+    await applyCrd();
+    namespace = await createNamespace('ksc-leader');
+    await installChartRbac(namespace);
+  });
+
+  afterAll(async () => {
+    await Promise.all(operators.map((operator) => operator.stop()));
+    await deleteNamespace(namespace);
+  });
+
+  async function holder(): Promise<string | undefined> {
+    const { kc } = clients();
+    const lease = await kc.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: LEASE, namespace });
+    return lease.spec?.holderIdentity;
+  }
+
+  async function replicas(): Promise<number | undefined> {
+    const { apps } = clients();
+    return (await apps.readNamespacedDeployment({ name: 'kiada', namespace })).spec?.replicas;
+  }
+
+  it('hands over to the other process when the leader dies, applying a change made meanwhile', async () => {
+    await createTargetDeployment(namespace, 'kiada', 1);
+    for (const identity of ['operator-a', 'operator-b']) {
+      operators.push(
+        await startApp('operator', {
+          KUBECONFIG: await serviceAccountKubeconfig(namespace, OPERATOR_SERVICE_ACCOUNT),
+          OPERATOR_NAMESPACE: namespace,
+          OPERATOR_LEASE_NAMESPACE: namespace,
+          OPERATOR_LEASE_NAME: LEASE,
+          OPERATOR_LEASE_DURATION_SECONDS: '4',
+          OPERATOR_RENEW_DEADLINE_SECONDS: '3',
+          OPERATOR_RETRY_PERIOD_SECONDS: '1',
+          POD_NAME: identity,
+        }),
+      );
+    }
+    await kubectl('apply', '--namespace', namespace, '-f', 'test/k8s/fixtures/seed-kiadaservicecount.yaml');
+    const leader = await waitFor('a Lease holder', holder);
+    expect(['operator-a', 'operator-b']).toContain(leader);
+    await waitFor('Deployment kiada at 1 replica', async () => (await replicas()) === 1);
+
+    // Only the leader reconciles: the follower logged no reconcile of the resource.
+    const [leaderProcess, follower] = leader === 'operator-a' ? operators : [operators[1], operators[0]];
+    expect(follower.output()).not.toMatch(/reconcil\w* .*hanyang-kiada-autoscaler/i);
+
+    // The leader crashes (no clean lease release); a change is made during the hand-over.
+    await leaderProcess.kill();
+    await kubectl('patch', 'ksc', 'hanyang-kiada-autoscaler', '--namespace', namespace, '--type=merge', '-p', '{"spec":{"kiadaServiceCount":2}}');
+
+    await waitFor('the follower holding the Lease', async () => (await holder()) === (leader === 'operator-a' ? 'operator-b' : 'operator-a'), {
+      timeoutMs: 20_000,
+    });
+    await waitFor('Deployment kiada at 2 replicas, applied by the new leader', async () => (await replicas()) === 2, {
+      timeoutMs: 20_000,
+    });
+    const resource = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
+    expect(resource.status?.observedGeneration).toBe(resource.metadata.generation);
+  });
+});
