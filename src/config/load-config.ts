@@ -34,7 +34,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
 
   const production = vars.NODE_ENV === 'production';
-  if (production && !vars.SESSION_SECRET) {
+  const role = vars.APP_ROLE ?? 'all';
+  // Only roles that serve sessions need the secret (not the operator, not migrations).
+  if (production && !vars.SESSION_SECRET && (role === 'api' || role === 'all')) {
     throw new ConfigError('SESSION_SECRET', 'is required when NODE_ENV=production (32+ characters)');
   }
 
@@ -65,7 +67,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
 
   return {
-    role: vars.APP_ROLE ?? 'all',
+    role,
     production,
     http: {
       port: vars.PORT ?? 3000,

@@ -12,7 +12,9 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
-    logging: ['error', 'warn'] as ('error' | 'warn')[],
+    // Not 'error': TypeORM would log failed queries with their parameters (password hashes).
+    // Failures still surface as exceptions, and the HTTP filter logs unexpected ones.
+    logging: ['warn', 'migration'] as ('warn' | 'migration')[],
   };
   if (database.type === 'mysql') {
     return {

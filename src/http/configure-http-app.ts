@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import { requestLogging } from '../logging/request-logging.middleware.js';
 import { setUpSwagger } from './swagger.js';
+import { VALIDATION_OPTIONS } from './validation.js';
 
 /**
  * The HTTP pipeline shared by main.ts and the e2e tests, so tests exercise exactly what
@@ -25,15 +26,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
   );
   app.useBodyParser('json', { limit: config.http.bodyLimit, strict: true });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-      stopAtFirstError: false,
-    }),
-  );
+  app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   app.enableShutdownHooks();
   if (config.role !== 'operator') setUpSwagger(app);
 }

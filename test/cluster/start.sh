@@ -7,12 +7,15 @@
 #
 # Usage:
 #   start.sh                      start (idempotent: if healthy, only prints the env)
-#   start.sh --restart-apiserver  stop and start kube-apiserver only (etcd keeps its data,
-#                                 same port, same certs/tokens, kubeconfig unchanged)
+#   start.sh --restart-apiserver [--hard]
+#                                 stop (SIGTERM, SIGKILL after ${KIADA_APISERVER_STOP_GRACE:-10}s;
+#                                 --hard: SIGKILL at once) and start kube-apiserver only: etcd
+#                                 keeps its data; same port, certs, tokens and kubeconfig
 #   start.sh --status             print component status, exit 1 if not healthy
 #   start.sh --env                print the export lines (KUBECONFIG, PATH)
 # Env: KIADA_CLUSTER_DIR, KIADA_CLUSTER_CACHE, KIADA_CLUSTER_NODES (default 2),
-#      KIADA_CLUSTER_POD_CIDR (default 127.10.0.0/16, see README), KIADA_CLUSTER_NO_BUILD=1
+#      KIADA_CLUSTER_POD_CIDR (default 127.10.0.0/16, see README), KIADA_CLUSTER_NO_BUILD=1,
+#      KIADA_APISERVER_EXTRA_ARGS (extra kube-apiserver flags, e.g. "--watch-cache=false")
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -52,7 +55,8 @@ launch() { # <component> <args...>: start in background, own session, log + pid 
   [[ -x $BIN/$name ]] || die "missing binary $BIN/$name (run build.sh)"
   printf '%s\n' "$BIN/$name $*" >"$S/logs/$name.cmdline"
   echo "==== $(date -u +%FT%TZ) starting $name" >>"$S/logs/$name.log"
-  setsid "$BIN/$name" "$@" >>"$S/logs/$name.log" 2>&1 </dev/null &
+  # 9>&- : do not pass the lock fd to the daemon (it would hold the lock for its lifetime)
+  setsid "$BIN/$name" "$@" >>"$S/logs/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$S/pids/$name.pid"
   log "started $name (pid $!, log $S/logs/$name.log)"
 }
@@ -71,13 +75,17 @@ wait_for() { # <component> <timeout s> <description> <command...>
     sleep 0.5
   done
 }
-stop_component() { # <component>: TERM, wait up to 20 s, then KILL
-  local name=$1 pid i
+stop_component() { # <component> [grace seconds, 0 = SIGKILL at once]: TERM, wait, then KILL
+  local name=$1 grace=${2:-10} pid i
   alive "$name" || { rm -f "$S/pids/$name.pid"; return 0; }
   pid=$(pid_of "$name")
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 40); do [[ -e /proc/$pid ]] || break; sleep 0.5; done
-  if [[ -e /proc/$pid ]]; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; fi
+  # kube-apiserver's graceful shutdown waits for open watch connections, so bound it
+  if ((grace > 0)); then kill -TERM "$pid" 2>/dev/null || true; fi
+  for ((i = 0; i < grace * 4; i++)); do [[ -e /proc/$pid ]] || break; sleep 0.25; done
+  if [[ -e /proc/$pid ]]; then
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 40; i++)); do [[ -e /proc/$pid ]] || break; sleep 0.25; done
+  fi
   rm -f "$S/pids/$name.pid"
   log "stopped $name (pid $pid)"
 }
@@ -162,6 +170,12 @@ options:
   nodeIP: 127.0.0.1
   manageAllNodes: true
   nodeLeaseDurationSeconds: 40
+  nodeLeaseParallelism: 4
+  podPlayStageParallelism: 4
+  nodePlayStageParallelism: 4
+  podsOnNodeSyncParallelism: 1
+  enablePodsOnNodeSyncListPager: false
+  enablePodsOnNodeSyncStreamWatch: true
 EOF
     local f
     for f in node-initialize node-heartbeat-with-lease pod-ready pod-complete pod-delete; do
@@ -212,6 +226,13 @@ start_etcd() {
 
 start_apiserver() {
   alive kube-apiserver && return 0
+  # extra flags: from $KIADA_APISERVER_EXTRA_ARGS, remembered in the state dir so that
+  # --restart-apiserver uses the same ones
+  if [[ -n ${KIADA_APISERVER_EXTRA_ARGS+x} ]]; then
+    printf '%s\n' "$KIADA_APISERVER_EXTRA_ARGS" >"$S/apiserver-extra-args"
+  fi
+  local -a APISERVER_EXTRA_ARGS=()
+  [[ -s $S/apiserver-extra-args ]] && read -r -a APISERVER_EXTRA_ARGS <"$S/apiserver-extra-args"
   port_free "$APISERVER_PORT" || die "port $APISERVER_PORT (kube-apiserver) is in use by another process"
   local p=$S/pki
   launch kube-apiserver \
@@ -227,7 +248,8 @@ start_apiserver() {
     --kubelet-preferred-address-types=InternalIP \
     --kubelet-certificate-authority="$p/ca.crt" \
     --kubelet-client-certificate="$p/kwok.crt" --kubelet-client-key="$p/kwok.key" \
-    --profiling=false
+    --profiling=false \
+    "${APISERVER_EXTRA_ARGS[@]}"
   wait_for kube-apiserver 90 "kube-apiserver /readyz" kctl get --raw /readyz
   log "kube-apiserver ready on https://127.0.0.1:$APISERVER_PORT"
 }
@@ -332,7 +354,9 @@ cmd_restart_apiserver() {
   # shellcheck source=/dev/null
   source "$S/ports.env"
   alive etcd || die "etcd is not running; run start.sh"
-  stop_component kube-apiserver
+  local grace=${KIADA_APISERVER_STOP_GRACE:-10}
+  [[ ${1:-} == --hard ]] && grace=0   # SIGKILL: simulate a crash
+  stop_component kube-apiserver "$grace"
   start_apiserver
   log "kube-apiserver restarted in $((SECONDS - T0))s"
 }
@@ -346,11 +370,17 @@ cmd_status() {
   return $rc
 }
 
+lock() { # serialize start/restart/stop (several test runners may call start.sh at once)
+  mkdir -p "$(dirname "$S")"
+  exec 9>"$S.lock"
+  flock -w 600 9 || die "timed out waiting for the lock $S.lock"
+}
+
 case ${1:-up} in
-  up|start) cmd_up ;;
-  --restart-apiserver|restart-apiserver) cmd_restart_apiserver ;;
+  up|start) lock; cmd_up ;;
+  --restart-apiserver|restart-apiserver) lock; cmd_restart_apiserver "${2:-}" ;;
   --status|status) cmd_status ;;
   --env|env) print_env ;;
-  -h|--help) sed -n '2,16p' "$0" ;;
+  -h|--help) sed -n "2,18p" "$0" ;;
   *) die "unknown command '$1' (see --help)" ;;
 esac

@@ -7,6 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 S=$CLUSTER_STATE_DIR
 keep=0; [[ ${1:-} == --keep-state ]] && keep=1
 
+exec 9>"$S.lock"
+flock -w 600 9 || { echo "[cluster] ERROR: timed out waiting for the lock $S.lock" >&2; exit 1; }
 if [[ ! -d $S ]]; then echo "[cluster] nothing to stop ($S does not exist)" >&2; exit 0; fi
 [[ -d $S/pids ]] || { echo "[cluster] ERROR: $S does not look like a cluster state dir (no pids/); not touching it" >&2; exit 1; }
 

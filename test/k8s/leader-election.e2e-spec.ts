@@ -10,10 +10,10 @@ import {
   kubectl,
   waitFor,
 } from './support/cluster.js';
-import { installChartRbac, OPERATOR_SERVICE_ACCOUNT } from './support/rbac.js';
+import { installChartRbac, OPERATOR_LEASE_NAME, OPERATOR_SERVICE_ACCOUNT } from './support/rbac.js';
 import { serviceAccountKubeconfig } from './support/service-account.js';
 
-const LEASE = 'kiada-autoscaler-operator';
+const LEASE = OPERATOR_LEASE_NAME;
 
 describe('two operator processes elect one leader with a Lease', () => {
   let namespace: string;

@@ -13,7 +13,7 @@ import {
   readyPods,
   waitFor,
 } from './support/cluster.js';
-import { installChartRbac, OPERATOR_SERVICE_ACCOUNT } from './support/rbac.js';
+import { installChartRbac, OPERATOR_LEASE_NAME, OPERATOR_SERVICE_ACCOUNT } from './support/rbac.js';
 import { serviceAccountKubeconfig } from './support/service-account.js';
 
 const run = promisify(execFile);
@@ -26,6 +26,7 @@ async function startOperator(namespace: string, extraEnv: Record<string, string>
     KUBECONFIG: await serviceAccountKubeconfig(namespace, OPERATOR_SERVICE_ACCOUNT),
     OPERATOR_NAMESPACE: namespace,
     OPERATOR_LEASE_NAMESPACE: namespace,
+    OPERATOR_LEASE_NAME,
     OPERATOR_LEASE_DURATION_SECONDS: '4',
     OPERATOR_RENEW_DEADLINE_SECONDS: '3',
     OPERATOR_RETRY_PERIOD_SECONDS: '1',
@@ -171,5 +172,5 @@ spec:
       const current = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
       return current.status?.ready && current.status.readyReplicas === 3;
     }, { timeoutMs: 60_000 });
-  });
+  }, 180_000);
 });

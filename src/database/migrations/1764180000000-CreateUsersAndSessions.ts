@@ -5,12 +5,20 @@ export class CreateUsersAndSessions1764180000000 implements MigrationInterface {
   name = 'CreateUsersAndSessions1764180000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // Usernames are unique case-insensitively on both databases: MySQL's *_ci collation
+    // does it by default, SQLite needs NOCASE (usernames are ASCII, so NOCASE suffices).
+    const sqlite = queryRunner.connection.driver.options.type === 'better-sqlite3';
     await queryRunner.createTable(
       new Table({
         name: 'users',
         columns: [
           { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-          { name: 'username', type: 'varchar', length: '64' },
+          {
+            name: 'username',
+            type: 'varchar',
+            length: '64',
+            ...(sqlite ? { collation: 'NOCASE' } : { charset: 'utf8mb4', collation: 'utf8mb4_unicode_ci' }),
+          },
           { name: 'password_hash', type: 'varchar', length: '255' },
           { name: 'created_at', type: 'bigint' },
         ],

@@ -7,9 +7,10 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  loadYaml,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import { parse } from 'yaml';
+
 
 const run = promisify(execFile);
 
@@ -77,7 +78,7 @@ export async function waitFor<T>(
 /** Creates the CRD from the chart's crds/ file (or updates it) and waits until it is Established. */
 export async function applyCrd(): Promise<void> {
   const { extensions } = clients();
-  const crd = parse(readFileSync(CRD_PATH, 'utf8')) as V1CustomResourceDefinition;
+  const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(CRD_PATH, 'utf8'));
   const name = crd.metadata!.name!;
   try {
     const existing = await extensions.readCustomResourceDefinition({ name });

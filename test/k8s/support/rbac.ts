@@ -10,6 +10,8 @@ export const RELEASE = 'e2e';
 /** ServiceAccount names the chart gives a release named RELEASE. */
 export const API_SERVICE_ACCOUNT = `${RELEASE}-kiada-autoscaler-api`;
 export const OPERATOR_SERVICE_ACCOUNT = `${RELEASE}-kiada-autoscaler-operator`;
+/** The chart lets the operator update only this Lease (RBAC resourceNames). */
+export const OPERATOR_LEASE_NAME = `${RELEASE}-kiada-autoscaler-operator`;
 
 const RBAC_TEMPLATES = [
   'templates/api-serviceaccount.yaml',

@@ -1,0 +1,135 @@
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AuthEvents } from '../auth/auth-events.js';
+import { loadConfig, type AppConfig } from '../config/index.js';
+import { FakeClock, flushPromises } from '../operator/testing/fake-clock.js';
+import {
+  ActiveUserCount,
+  ActiveUsers,
+  RECOUNT_EVERY,
+  RESYNC_INTERVAL_NAME,
+} from './active-users.service.js';
+import { ScalingMetrics } from './scaling.metrics.js';
+import { FakeActiveUserCountSource } from './testing/fake-active-user-count.source.js';
+
+describe('ActiveUsers', () => {
+  let clock: FakeClock;
+  let source: FakeActiveUserCountSource;
+  let events: AuthEvents;
+  let registry: SchedulerRegistry;
+  let activeUsers: ActiveUsers;
+  let published: ActiveUserCount[];
+
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    source = new FakeActiveUserCountSource();
+    events = new AuthEvents();
+    registry = new SchedulerRegistry();
+    const config = new ConfigService<AppConfig, true>(
+      loadConfig({ SCALING_COALESCE_MS: '50', SCALING_RESYNC_SECONDS: '30' }),
+    );
+    activeUsers = new ActiveUsers(source, events, config, clock, registry, new ScalingMetrics());
+    published = [];
+    activeUsers.counts$.subscribe((count) => published.push(count));
+    source.count = 5;
+    await activeUsers.start();
+    source.calls.length = 0;
+  });
+
+  afterEach(() => activeUsers.stop());
+
+  const login = (userId = 1) => events.emit({ type: 'login', userId });
+
+  it('recounts once at start and publishes the count', () => {
+    expect(published).toEqual([{ count: 5, kind: 'recount', at: clock.now() }]);
+    expect(activeUsers.current?.count).toBe(5);
+  });
+
+  it('coalesces a burst of 1,000 auth events into one read', async () => {
+    source.count = 1000;
+    for (let i = 0; i < 1000; i++) login(i);
+    expect(source.calls).toEqual([]);
+    await clock.advance(49);
+    expect(source.calls).toEqual([]);
+    await clock.advance(1);
+    expect(source.calls).toEqual(['read']);
+    await clock.advance(1_000);
+    expect(source.calls).toEqual(['read']);
+    expect(published.at(-1)).toMatchObject({ count: 1000, kind: 'read' });
+  });
+
+  it('keeps one read in flight and schedules exactly one follow-up for events during it', async () => {
+    login();
+    source.hold();
+    await clock.advance(50);
+    expect(source.calls).toEqual(['read']);
+    for (let i = 0; i < 500; i++) login(i);
+    await clock.advance(1_000);
+    expect(source.calls).toEqual(['read']);
+
+    source.count = 7;
+    source.release();
+    await flushPromises();
+    await clock.advance(50);
+    expect(source.calls).toEqual(['read', 'read']);
+    expect(published.at(-1)).toMatchObject({ count: 7 });
+    await clock.advance(1_000);
+    expect(source.calls).toEqual(['read', 'read']);
+  });
+
+  it('registers a resync interval that sweeps each period and recounts every 10th', async () => {
+    expect(registry.doesExist('interval', RESYNC_INTERVAL_NAME)).toBe(true);
+    for (let period = 1; period <= 2 * RECOUNT_EVERY; period++) {
+      activeUsers.resync();
+      await flushPromises();
+    }
+    const expected = Array.from({ length: 2 * RECOUNT_EVERY }, (_, index) =>
+      (index + 1) % RECOUNT_EVERY === 0 ? 'recount' : 'sweepExpired',
+    );
+    expect(source.calls).toEqual(expected);
+  });
+
+  it('lets a resync answer pending events instead of reading again', async () => {
+    login();
+    activeUsers.resync();
+    await clock.advance(1_000);
+    expect(source.calls).toEqual(['sweepExpired']);
+  });
+
+  it('runs a resync that arrives during a read right after it', async () => {
+    login();
+    source.hold();
+    await clock.advance(50);
+    activeUsers.resync();
+    expect(source.calls).toEqual(['read']);
+    source.release();
+    await flushPromises();
+    expect(source.calls).toEqual(['read', 'sweepExpired']);
+  });
+
+  it('logs a failed read and reads again on the next event', async () => {
+    source.failNext = new Error('connection lost');
+    login();
+    await clock.advance(50);
+    expect(published).toHaveLength(1);
+    source.count = 9;
+    login();
+    await clock.advance(50);
+    expect(source.calls).toEqual(['read', 'read']);
+    expect(published.at(-1)).toMatchObject({ count: 9 });
+  });
+
+  it('stops listening and removes the interval on stop', async () => {
+    await activeUsers.stop();
+    expect(registry.doesExist('interval', RESYNC_INTERVAL_NAME)).toBe(false);
+    login();
+    activeUsers.resync();
+    await clock.advance(1_000);
+    expect(source.calls).toEqual([]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});

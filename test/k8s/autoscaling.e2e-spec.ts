@@ -1,0 +1,179 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startApp, type AppProcess } from './support/app-process.js';
+import {
+  applyCrd,
+  clients,
+  createNamespace,
+  createTargetDeployment,
+  deleteNamespace,
+  getServiceCount,
+  readyPods,
+  waitFor,
+} from './support/cluster.js';
+import { dropDatabase, freshDatabase } from './support/database.js';
+import { HttpUser } from './support/http-user.js';
+import {
+  API_SERVICE_ACCOUNT,
+  installChartRbac,
+  OPERATOR_LEASE_NAME,
+  OPERATOR_SERVICE_ACCOUNT,
+} from './support/rbac.js';
+import { seedActiveUsers } from './support/seed-sessions.js';
+import { serviceAccountKubeconfig } from './support/service-account.js';
+
+const run = promisify(execFile);
+const RESOURCE = 'hanyang-kiada-autoscaler';
+const TTL_SECONDS = 1800;
+const WINDOW_SECONDS = 4;
+
+/**
+ * The mission end to end: users log in over HTTP to the api process, which counts them,
+ * applies the tier policy and writes the KiadaServiceCount; the operator process scales
+ * Deployment kiada; kwok makes its Pods Running and Ready. Both processes run out of
+ * cluster with the chart's ServiceAccounts, on a real MariaDB and a real API server.
+ */
+describe('active users scale Deployment kiada through the custom resource', () => {
+  let namespace: string;
+  let databaseUrl: string;
+  let api: AppProcess | undefined;
+  let operator: AppProcess | undefined;
+  let apiEnv: Record<string, string>;
+  const users: HttpUser[] = [];
+
+  async function restartApi(): Promise<void> {
+    await api?.stop();
+    api = await startApp('api', apiEnv);
+  }
+
+  async function deploymentReplicas(): Promise<number | undefined> {
+    const { apps } = clients();
+    return (await apps.readNamespacedDeployment({ name: 'kiada', namespace })).spec?.replicas;
+  }
+
+  async function desired(): Promise<number | undefined> {
+    return (await getServiceCount(namespace, RESOURCE)).spec.kiadaServiceCount;
+  }
+
+  async function expectScaledAndReady(replicas: number): Promise<void> {
+    await waitFor(`spec.kiadaServiceCount ${replicas}`, async () => (await desired()) === replicas);
+    await waitFor(`Deployment kiada at ${replicas} replicas`, async () => (await deploymentReplicas()) === replicas);
+    await waitFor(`${replicas} Pods Running and Ready`, async () => (await readyPods(namespace)) === replicas, {
+      timeoutMs: 60_000,
+    });
+    const resource = await waitFor(`status ready at ${replicas}`, async () => {
+      const current = await getServiceCount(namespace, RESOURCE);
+      return current.status?.ready && current.status.readyReplicas === replicas ? current : undefined;
+    });
+    expect(resource.status?.observedGeneration).toBe(resource.metadata.generation);
+    expect(resource.status?.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'Scaled', status: 'True' }),
+        expect.objectContaining({ type: 'Ready', status: 'True' }),
+      ]),
+    );
+  }
+
+  async function status(): Promise<{ activeUsers: number; desiredReplicas: number }> {
+    return (await fetch(`${api!.url}/scaling/status`)).json() as Promise<{ activeUsers: number; desiredReplicas: number }>;
+  }
+
+  async function newUserLogsIn(): Promise<HttpUser> {
+    const user = new HttpUser(api!.url, `crossing-${users.length + 1}`);
+    await user.signUp();
+    await user.logIn();
+    users.push(user);
+    return user;
+  }
+
+  beforeAll(async () => {
+    await applyCrd();
+    namespace = await createNamespace('ksc-scaling');
+    await installChartRbac(namespace);
+    await createTargetDeployment(namespace, 'kiada', 1);
+    databaseUrl = await freshDatabase('autoscaling');
+    apiEnv = {
+      KUBECONFIG: await serviceAccountKubeconfig(namespace, API_SERVICE_ACCOUNT),
+      DATABASE_URL: databaseUrl,
+      SESSION_SECRET: 'e2e-session-secret-that-is-long-enough-0123456789',
+      SESSION_TTL_SECONDS: String(TTL_SECONDS),
+      AUTH_THROTTLE_LIMIT: '0',
+      SCALING_NAMESPACE: namespace,
+      SCALING_RESOURCE_NAME: RESOURCE,
+      SCALING_RESOURCE_OWNER: 'hanyang-university-graduation-37-team',
+      SCALING_STABILIZATION_SECONDS: String(WINDOW_SECONDS),
+    };
+    // The schema first, through the migrate role (as the chart's hook Job runs it).
+    await run(process.execPath, ['dist/main.js'], {
+      env: { PATH: process.env.PATH ?? '', APP_ROLE: 'migrate', DATABASE_URL: databaseUrl, LOG_FORMAT: 'json' },
+    });
+    await seedActiveUsers(databaseUrl, 999, TTL_SECONDS * 1000);
+    operator = await startApp('operator', {
+      KUBECONFIG: await serviceAccountKubeconfig(namespace, OPERATOR_SERVICE_ACCOUNT),
+      OPERATOR_NAMESPACE: namespace,
+      OPERATOR_LEASE_NAMESPACE: namespace,
+      OPERATOR_LEASE_NAME,
+    });
+    api = await startApp('api', apiEnv);
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    await operator?.stop();
+    if (namespace) await deleteNamespace(namespace);
+    if (databaseUrl) await dropDatabase(databaseUrl);
+  });
+
+  it('creates the resource at 999 active users and kiada runs 2 Pods', async () => {
+    await expectScaledAndReady(2);
+    await expect(status()).resolves.toMatchObject({ activeUsers: 999, desiredReplicas: 2 });
+    const resource = await getServiceCount(namespace, RESOURCE);
+    expect(resource.spec.owner).toBe('hanyang-university-graduation-37-team');
+  });
+
+  it('the login of the 1,000th user scales kiada to 3', async () => {
+    await newUserLogsIn();
+    await expectScaledAndReady(3);
+    await expect(status()).resolves.toMatchObject({ activeUsers: 1000, desiredReplicas: 3 });
+  });
+
+  it('crossing 10,000 active users keeps 3 (the policy adds the next pod at 30,000)', async () => {
+    await api!.stop();
+    await seedActiveUsers(databaseUrl, 8_999, TTL_SECONDS * 1000);
+    await restartApi();
+    await waitFor('the api to count 9,999', async () => (await status()).activeUsers === 9_999);
+    const generation = (await getServiceCount(namespace, RESOURCE)).metadata.generation;
+
+    await newUserLogsIn();
+
+    await waitFor('the api to count 10,000', async () => (await status()).activeUsers === 10_000);
+    await expect(status()).resolves.toMatchObject({ desiredReplicas: 3 });
+    const resource = await getServiceCount(namespace, RESOURCE);
+    expect(resource.spec.kiadaServiceCount).toBe(3);
+    expect(resource.metadata.generation).toBe(generation);
+  });
+
+  it('the login of the 30,000th user scales kiada to 4', async () => {
+    await api!.stop();
+    await seedActiveUsers(databaseUrl, 19_999, TTL_SECONDS * 1000);
+    await restartApi();
+    await waitFor('the api to count 29,999', async () => (await status()).activeUsers === 29_999);
+    expect(await desired()).toBe(3);
+
+    await newUserLogsIn();
+
+    await expectScaledAndReady(4);
+    await expect(status()).resolves.toMatchObject({ activeUsers: 30_000, desiredReplicas: 4 });
+  });
+
+  it('a logout below 30,000 scales back to 3 only after the stabilization window', async () => {
+    const loggedOutAt = Date.now();
+    await users.at(-1)!.logOut();
+    await waitFor('the api to count 29,999', async () => (await status()).activeUsers === 29_999);
+
+    // Inside the window the resource keeps 4.
+    expect(await desired()).toBe(4);
+    await expectScaledAndReady(3);
+    expect(Date.now() - loggedOutAt).toBeGreaterThanOrEqual(WINDOW_SECONDS * 1000);
+  });
+});
