@@ -3,17 +3,21 @@
 #   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok, helm
 # into ${KIADA_CLUSTER_CACHE:-$HOME/.cache/kiada-autoscaler/cluster}/<versions>/bin.
 # Binaries that already exist there are reused; only missing ones are built.
-# Usage: build.sh [--force] [binary ...]      (default: all binaries)
+# Usage: build.sh [--force] [--env] [binary ...]      (default: all binaries)
+#   --env: after building, print `export PATH=<bin dir>:$PATH` on stdout (for eval);
+#          all progress goes to stderr.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 force=0
+print_env=0
 want=()
 for a in "$@"; do
   case $a in
     --force) force=1 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    --env) print_env=1 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) want+=("$a") ;;
   esac
 done
@@ -25,7 +29,8 @@ die() { printf '[build] ERROR: %s\n' "$*" >&2; exit 1; }
 # --- toolchain ---------------------------------------------------------------------------
 command -v go >/dev/null 2>&1 || die "'go' not found in PATH. Install Go >= 1.26 (the wrapper modules in $CLUSTER_SRC_DIR/go need it)."
 export GOTOOLCHAIN=local          # never try to download another toolchain
-export GOFLAGS=-mod=readonly      # go.mod/go.sum are pinned; never rewrite them
+# go.mod/go.sum are pinned: never rewrite them; no VCS stamping (the repo is not the source)
+export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly -buildvcs=false"
 export CGO_ENABLED=0              # static binaries, like the upstream release builds
 go_have=$(go env GOVERSION)
 go_need=$(awk '$1=="go"{print $2; exit}' "$CLUSTER_SRC_DIR/go/kubernetes/go.mod")
@@ -68,9 +73,9 @@ cleanup() { [[ -n $hb_pid ]] && kill "$hb_pid" 2>/dev/null || true; }
 trap cleanup EXIT
 
 proxy_hint() { # <log file>
-  if grep -qE '403 Forbidden|404 Not Found|410 Gone|not available|dial tcp|no such host|i/o timeout|TLS handshake|checksum mismatch|SECURITY ERROR|missing go.sum entry' "$1"; then
+  if grep -qE '403 Forbidden|404 Not Found|410 Gone|not available|dial tcp|no such host|i/o timeout|TLS handshake|checksum mismatch|SECURITY ERROR|missing go.sum entry|disabled by GOPROXY|reading https:' "$1"; then
     printf '[build] ERROR: the Go module proxy (GOPROXY=%s) refused or could not serve a module, or go.sum does not match:\n' "$(go env GOPROXY)" >&2
-    grep -E '403|404|410|not available|dial tcp|no such host|timeout|TLS|checksum|SECURITY|go.sum' "$1" | head -5 | sed 's/^/    /' >&2
+    grep -E '403|404|410|not available|dial tcp|no such host|timeout|TLS|checksum|SECURITY|go.sum|GOPROXY|reading https:' "$1" | head -5 | sed 's/^/    /' >&2
   fi
 }
 
@@ -84,8 +89,11 @@ for b in "${want[@]}"; do
   fi
 done
 
+emit_env() { if ((print_env)); then printf 'export PATH=%s:$PATH\n' "$CLUSTER_BIN_DIR"; fi; }
+
 if (( ${#todo[@]} == 0 )); then
   log "all binaries present in $CLUSTER_BIN_DIR"
+  emit_env
   exit 0
 fi
 
@@ -129,3 +137,4 @@ for b in "${todo[@]}"; do
   echo "$(date -u +%FT%TZ) $b $((SECONDS - start))s" >>"$times_file"
 done
 log "finished in $((SECONDS - total_start))s; binaries in $CLUSTER_BIN_DIR"
+emit_env

@@ -79,7 +79,8 @@ stop_component() { # <component> [grace seconds, 0 = SIGKILL at once]: TERM, wai
   local name=$1 grace=${2:-10} pid i
   alive "$name" || { rm -f "$S/pids/$name.pid"; return 0; }
   pid=$(pid_of "$name")
-  # kube-apiserver's graceful shutdown waits for open watch connections, so bound it
+  # bounded: a stuck process must not block a test (kube-apiserver closes its watches
+  # within --shutdown-watch-termination-grace-period=2s and exits in ~3 s)
   if ((grace > 0)); then kill -TERM "$pid" 2>/dev/null || true; fi
   for ((i = 0; i < grace * 4; i++)); do [[ -e /proc/$pid ]] || break; sleep 0.25; done
   if [[ -e /proc/$pid ]]; then
@@ -160,7 +161,8 @@ EOF
   write_kubeconfig kube-scheduler.kubeconfig system:kube-scheduler 3
   write_kubeconfig kwok.kubeconfig kwok-controller 4
 
-  # kwok configuration + the stages kwokctl uses by default (copied from the kwok module)
+  # kwok configuration + the stages kwokctl uses by default, plus kwok's fake volume
+  # provisioner for the default StorageClass "kwok-volume" (copied from the kwok module)
   {
     cat <<EOF
 apiVersion: config.kwok.x-k8s.io/v1alpha1
@@ -178,7 +180,8 @@ options:
   enablePodsOnNodeSyncStreamWatch: true
 EOF
     local f
-    for f in node-initialize node-heartbeat-with-lease pod-ready pod-complete pod-delete; do
+    for f in node-initialize node-heartbeat-with-lease pod-ready pod-complete pod-delete \
+      pvc-provision pv-bind pv-delete pvc-delete; do
       echo "---"; cat "$CLUSTER_SRC_DIR/kwok-stages/$f.yaml"
     done
   } >"$S/kwok.yaml"
@@ -248,6 +251,7 @@ start_apiserver() {
     --kubelet-preferred-address-types=InternalIP \
     --kubelet-certificate-authority="$p/ca.crt" \
     --kubelet-client-certificate="$p/kwok.crt" --kubelet-client-key="$p/kwok.key" \
+    --shutdown-watch-termination-grace-period=2s \
     --profiling=false \
     "${APISERVER_EXTRA_ARGS[@]}"
   wait_for kube-apiserver 90 "kube-apiserver /readyz" kctl get --raw /readyz
@@ -285,7 +289,7 @@ start_kwok() {
     --node-lease-duration-seconds=40 --cidr="$POD_CIDR"
 }
 
-create_nodes() {
+create_nodes() { # and the default StorageClass
   local i manifest=""
   for ((i = 0; i < NODES; i++)); do
     manifest+="---
@@ -311,7 +315,11 @@ status:
   nodeInfo: {architecture: amd64, operatingSystem: linux}
 "
   done
-  # create only the missing ones (start.sh must not reset nodes a test changed)
+  # default StorageClass served by kwok's volume stages (PVCs get fake bound PVs)
+  manifest+="---
+$(cat "$CLUSTER_SRC_DIR/kwok-stages/storage-class.yaml")
+"
+  # create only the missing ones (start.sh must not reset objects a test changed)
   printf '%s' "$manifest" | kctl create -f - 2>&1 | grep -v 'AlreadyExists' >&2 || true
 }
 
