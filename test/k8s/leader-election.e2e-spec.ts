@@ -76,7 +76,10 @@ describe('two operator processes elect one leader with a Lease', () => {
     await waitFor('Deployment kiada at 2 replicas, applied by the new leader', async () => (await replicas()) === 2, {
       timeoutMs: 20_000,
     });
-    const resource = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
+    const resource = await waitFor('status written by the new leader', async () => {
+      const current = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
+      return current.status?.replicas === 2 ? current : undefined;
+    });
     expect(resource.status?.observedGeneration).toBe(resource.metadata.generation);
   });
 });

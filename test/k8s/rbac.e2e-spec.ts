@@ -24,8 +24,11 @@ describe("the chart's RBAC grants least privilege", () => {
     await deleteNamespace(otherNamespace);
   });
 
+  /** `resource` may name a subresource after `:` (`deployments.apps:scale`), or an object after `/`. */
   async function canI(serviceAccount: string, verb: string, resource: string, inNamespace = namespace): Promise<boolean> {
-    const args = ['auth', 'can-i', verb, resource, '--namespace', inNamespace, `--as=system:serviceaccount:${namespace}:${serviceAccount}`];
+    const [target, subresource] = resource.split(':');
+    const args = ['auth', 'can-i', verb, target, '--namespace', inNamespace, `--as=system:serviceaccount:${namespace}:${serviceAccount}`];
+    if (subresource) args.push(`--subresource=${subresource}`);
     try {
       const { stdout } = await run('kubectl', args, { env: process.env });
       return stdout.trim() === 'yes';
@@ -40,10 +43,10 @@ describe("the chart's RBAC grants least privilege", () => {
     ['get', 'kiadaservicecounts.hanyang.ac.kr'],
     ['list', 'kiadaservicecounts.hanyang.ac.kr'],
     ['watch', 'kiadaservicecounts.hanyang.ac.kr'],
-    ['patch', 'kiadaservicecounts.hanyang.ac.kr/status'],
+    ['patch', 'kiadaservicecounts.hanyang.ac.kr:status'],
     ['get', 'deployments.apps'],
     ['watch', 'deployments.apps'],
-    ['patch', 'deployments.apps/scale'],
+    ['patch', 'deployments.apps:scale'],
     ['create', 'events'],
     ['create', 'leases.coordination.k8s.io'],
     ['update', `leases.coordination.k8s.io/${OPERATOR_LEASE_NAME}`],
@@ -67,8 +70,8 @@ describe("the chart's RBAC grants least privilege", () => {
     ['patch', 'kiadaservicecounts.hanyang.ac.kr/another-resource'],
     ['list', 'kiadaservicecounts.hanyang.ac.kr'],
     ['delete', 'kiadaservicecounts.hanyang.ac.kr/hanyang-kiada-autoscaler'],
-    ['patch', 'kiadaservicecounts.hanyang.ac.kr/status'],
-    ['patch', 'deployments.apps/scale'],
+    ['patch', 'kiadaservicecounts.hanyang.ac.kr:status'],
+    ['patch', 'deployments.apps:scale'],
     ['get', 'deployments.apps'],
     ['get', 'secrets'],
   ];
@@ -90,7 +93,7 @@ describe("the chart's RBAC grants least privilege", () => {
   });
 
   it('grants neither ServiceAccount anything in another namespace', async () => {
-    await expect(canI(OPERATOR_SERVICE_ACCOUNT, 'patch', 'deployments.apps/scale', otherNamespace)).resolves.toBe(false);
+    await expect(canI(OPERATOR_SERVICE_ACCOUNT, 'patch', 'deployments.apps:scale', otherNamespace)).resolves.toBe(false);
     await expect(canI(OPERATOR_SERVICE_ACCOUNT, 'list', 'kiadaservicecounts.hanyang.ac.kr', otherNamespace)).resolves.toBe(false);
     await expect(canI(API_SERVICE_ACCOUNT, 'create', 'kiadaservicecounts.hanyang.ac.kr', otherNamespace)).resolves.toBe(false);
   });
