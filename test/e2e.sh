@@ -35,8 +35,9 @@ else
   # Only the local control plane can restart its API server mid-test.
   export KIADA_CLUSTER_RESTART_APISERVER="bash test/cluster/restart-apiserver.sh"
 fi
-command -v helm >/dev/null || { eval "$(bash test/cluster/start.sh --env)"; }
-command -v helm >/dev/null || { log "helm is needed (test/cluster/build.sh builds it)"; exit 1; }
+# helm renders the chart's RBAC for the suites; use the cached build when none is on PATH.
+command -v helm >/dev/null || eval "$(bash test/cluster/build.sh --env helm)"
+command -v helm >/dev/null || { log "helm is needed on PATH (test/cluster/build.sh helm builds it)"; exit 1; }
 
 log "building the app (the suites start dist/main.js as separate processes)"
 npm run build --silent
