@@ -21,7 +21,7 @@ import { SessionSerializer } from './session/session.serializer.js';
 import { TypeormSessionStore } from './session/typeorm-session.store.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { AuthThrottleGuard } from './throttling/auth-throttle.guard.js';
-import { Clock, SystemClock } from './throttling/clock.js';
+import { Clock, SystemClock } from '../common/clock.js';
 
 /**
  * Sign-up, session log-in/log-out. Any app importing this module gets the session and

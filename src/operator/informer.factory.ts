@@ -4,7 +4,7 @@ import {
   WatchableKind,
   WatchableKinds,
 } from '../kubernetes/kubernetes.gateway.js';
-import { Clock } from './clock.js';
+import { Clock } from '../common/clock.js';
 import { Informer, InformerHandlers, InformerOptions } from './informer.js';
 
 /** Builds informers on the injected KubernetesGateway and Clock (tests bind fakes). */

@@ -3,7 +3,7 @@ import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
 import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
 import { Informer, InformerRestartReason } from './informer.js';
 import { InformerFactory } from './informer.factory.js';
-import { FakeClock, flushPromises } from './testing/fake-clock.js';
+import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 
 const NS = 'default';
 

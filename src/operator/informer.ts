@@ -7,8 +7,8 @@ import type {
   WatchEventType,
   WatchHandle,
 } from '../kubernetes/kubernetes.gateway.js';
-import { backoffDelay, BackoffOptions } from './backoff.js';
-import type { Clock, Timer } from './clock.js';
+import { backoffDelay, BackoffOptions } from '../common/backoff.js';
+import type { Clock, Timer } from '../common/clock.js';
 import { objectKey, ObjectKey } from './object-key.js';
 
 export interface InformerHandlers<T> {

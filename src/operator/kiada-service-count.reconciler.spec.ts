@@ -2,10 +2,10 @@ import { Test } from '@nestjs/testing';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
 import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
 import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
-import { Clock } from './clock.js';
+import { Clock } from '../common/clock.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
 import { OperatorMetrics } from './operator.metrics.js';
-import { FakeClock } from './testing/fake-clock.js';
+import { FakeClock } from '../common/testing/fake-clock.js';
 
 const NS = 'default';
 const NAME = 'hanyang-kiada-autoscaler';

@@ -7,7 +7,7 @@ import {
   KSC_PLURAL,
 } from '../kubernetes/kiada-service-count.js';
 import { EventRecord, KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
-import { Clock } from './clock.js';
+import { Clock } from '../common/clock.js';
 import { CONDITION_SCALED, desiredStatus, statusEquals } from './desired-status.js';
 import { OperatorMetrics } from './operator.metrics.js';
 import { targetNameOf } from './target-ref.js';

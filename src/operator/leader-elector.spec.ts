@@ -1,6 +1,6 @@
 import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
 import { LeaderElector } from './leader-elector.js';
-import { FakeClock, flushPromises } from './testing/fake-clock.js';
+import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 
 const LEASE = { namespace: 'kiada', name: 'kiada-autoscaler-operator' };
 const TIMING = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { KubernetesGateway, LeaseState } from '../kubernetes/kubernetes.gateway.js';
-import type { Clock, Timer } from './clock.js';
+import type { Clock, Timer } from '../common/clock.js';
 
 export interface LeaderElectionOptions {
   namespace: string;

@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Metric, register } from 'prom-client';
-
-/** Registers once per process: several Nest apps (tests) may share prom-client's registry. */
-function once<T extends Metric>(name: string, create: () => T): T {
-  return (register.getSingleMetric(name) as T | undefined) ?? create();
-}
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { registerOnce } from '../metrics/register-once.js';
 
 /** The operator's Prometheus metrics, on prom-client's default registry (served at /metrics). */
 @Injectable()
 export class OperatorMetrics {
-  readonly reconciles = once(
+  readonly reconciles = registerOnce(
     'kiada_operator_reconciles_total',
     () =>
       new Counter({
@@ -19,7 +15,7 @@ export class OperatorMetrics {
       }),
   );
 
-  readonly errors = once(
+  readonly errors = registerOnce(
     'kiada_operator_reconcile_errors_total',
     () =>
       new Counter({
@@ -29,7 +25,7 @@ export class OperatorMetrics {
       }),
   );
 
-  readonly duration = once(
+  readonly duration = registerOnce(
     'kiada_operator_reconcile_duration_seconds',
     () =>
       new Histogram({
@@ -39,7 +35,7 @@ export class OperatorMetrics {
       }),
   );
 
-  readonly queueDepth = once(
+  readonly queueDepth = registerOnce(
     'kiada_operator_queue_depth',
     () =>
       new Gauge({
@@ -48,7 +44,7 @@ export class OperatorMetrics {
       }),
   );
 
-  readonly leader = once(
+  readonly leader = registerOnce(
     'kiada_operator_leader',
     () =>
       new Gauge({
@@ -57,7 +53,7 @@ export class OperatorMetrics {
       }),
   );
 
-  readonly scales = once(
+  readonly scales = registerOnce(
     'kiada_operator_scales_total',
     () =>
       new Counter({
@@ -67,7 +63,7 @@ export class OperatorMetrics {
       }),
   );
 
-  readonly watchRestarts = once(
+  readonly watchRestarts = registerOnce(
     'kiada_operator_watch_restarts_total',
     () =>
       new Counter({

@@ -2,10 +2,10 @@ import { Test } from '@nestjs/testing';
 import { AppConfigModule, loadConfig } from '../config/index.js';
 import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
 import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
-import { Clock } from './clock.js';
+import { Clock } from '../common/clock.js';
 import { OperatorModule } from './operator.module.js';
 import { OperatorService } from './operator.service.js';
-import { FakeClock, flushPromises } from './testing/fake-clock.js';
+import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 
 describe(OperatorModule.name, () => {
   it('starts on bootstrap with the fake gateway and stops on shutdown', async () => {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { KubernetesModule } from '../kubernetes/kubernetes.module.js';
-import { Clock, SystemClock } from './clock.js';
+import { Clock, SystemClock } from '../common/clock.js';
 import { InformerFactory } from './informer.factory.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
 import { OperatorMetrics } from './operator.metrics.js';

@@ -5,12 +5,12 @@ import type { AppConfig } from '../config/index.js';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
 import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
 import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
-import { Clock } from './clock.js';
+import { Clock } from '../common/clock.js';
 import { InformerFactory } from './informer.factory.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
 import { OperatorMetrics } from './operator.metrics.js';
 import { OperatorService } from './operator.service.js';
-import { FakeClock, flushPromises } from './testing/fake-clock.js';
+import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 
 const NS = 'default';
 const NAME = 'hanyang-kiada-autoscaler';

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/index.js';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
 import { DeploymentState, KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
-import { Clock } from './clock.js';
+import { Clock } from '../common/clock.js';
 import { Informer, InformerOptions, InformerRestartReason } from './informer.js';
 import { InformerFactory } from './informer.factory.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';

@@ -1,5 +1,5 @@
-import { backoffDelay, BackoffOptions } from './backoff.js';
-import type { Clock, Timer } from './clock.js';
+import { backoffDelay, BackoffOptions } from '../common/backoff.js';
+import type { Clock, Timer } from '../common/clock.js';
 import type { ObjectKey } from './object-key.js';
 
 export interface WorkQueueOptions {

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AuthEvents } from '../auth/auth-events.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
-import { FakeClock, flushPromises } from '../operator/testing/fake-clock.js';
+import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 import {
   ActiveUserCount,
   ActiveUsers,

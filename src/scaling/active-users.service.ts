@@ -5,7 +5,7 @@ import { Observable, Subject, Subscription } from 'rxjs';
 import { AuthEvents } from '../auth/auth-events.js';
 import { ActiveUserCountSource } from '../auth/session/active-user-count.source.js';
 import type { AppConfig } from '../config/index.js';
-import { Clock, Timer } from '../operator/clock.js';
+import { Clock, Timer } from '../common/clock.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 
 /** How the count was obtained: the kept count, after sweeping expired sessions, or a full recount. */

@@ -1,4 +1,4 @@
-import { FakeClock } from '../operator/testing/fake-clock.js';
+import { FakeClock } from '../common/testing/fake-clock.js';
 import { ScaleDownStabilizer } from './scale-down-stabilizer.js';
 
 describe('ScaleDownStabilizer', () => {

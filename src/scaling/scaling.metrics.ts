@@ -1,21 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Metric, register } from 'prom-client';
-
-/** Registers once per process: several Nest apps (tests) may share prom-client's registry. */
-function once<T extends Metric>(name: string, create: () => T): T {
-  return (register.getSingleMetric(name) as T | undefined) ?? create();
-}
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { registerOnce } from '../metrics/register-once.js';
 
 /** The scaling side's Prometheus metrics, on prom-client's default registry (served at /metrics). */
 @Injectable()
 export class ScalingMetrics {
-  readonly activeUsers = once(
+  readonly activeUsers = registerOnce(
     'kiada_active_users',
     () =>
       new Gauge({ name: 'kiada_active_users', help: 'Users holding at least one live session.' }),
   );
 
-  readonly desiredReplicas = once(
+  readonly desiredReplicas = registerOnce(
     'kiada_desired_replicas',
     () =>
       new Gauge({
@@ -24,7 +20,7 @@ export class ScalingMetrics {
       }),
   );
 
-  readonly writes = once(
+  readonly writes = registerOnce(
     'kiada_resource_writes_total',
     () =>
       new Counter({
@@ -34,7 +30,7 @@ export class ScalingMetrics {
       }),
   );
 
-  readonly writeErrors = once(
+  readonly writeErrors = registerOnce(
     'kiada_resource_write_errors_total',
     () =>
       new Counter({
@@ -44,7 +40,7 @@ export class ScalingMetrics {
       }),
   );
 
-  readonly recountDuration = once(
+  readonly recountDuration = registerOnce(
     'kiada_active_users_recount_duration_seconds',
     () =>
       new Histogram({

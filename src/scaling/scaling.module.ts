@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { KubernetesModule } from '../kubernetes/kubernetes.module.js';
-import { Clock, SystemClock } from '../operator/clock.js';
+import { Clock, SystemClock } from '../common/clock.js';
 import { ActiveUsers } from './active-users.service.js';
 import { ScalingController } from './scaling.controller.js';
 import { ScalingMetrics } from './scaling.metrics.js';

@@ -4,7 +4,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { AuthEvents } from '../auth/auth-events.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
 import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
-import { FakeClock } from '../operator/testing/fake-clock.js';
+import { FakeClock } from '../common/testing/fake-clock.js';
 import { ActiveUsers } from './active-users.service.js';
 import { ScalingController } from './scaling.controller.js';
 import { ScalingMetrics } from './scaling.metrics.js';

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Subscription } from 'rxjs';
 import type { AppConfig, ScalingPolicyConfig } from '../config/index.js';
 import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
-import { Clock, Timer } from '../operator/clock.js';
+import { Clock, Timer } from '../common/clock.js';
 import { ActiveUserCount, ActiveUsers } from './active-users.service.js';
 import { ScaleDownStabilizer } from './scale-down-stabilizer.js';
 import { replicasForActiveUsers } from './scaling-policy.js';

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { loadConfig, type AppConfig } from '../config/index.js';
 import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
-import { FakeClock, flushPromises } from '../operator/testing/fake-clock.js';
+import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 import { ServiceCountWriter } from './service-count.writer.js';
 

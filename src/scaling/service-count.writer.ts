@@ -3,8 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/index.js';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
 import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
-import { backoffDelay, type BackoffOptions } from '../operator/backoff.js';
-import { Clock, Timer } from '../operator/clock.js';
+import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
+import { Clock, Timer } from '../common/clock.js';
 import { serviceCountManifest } from './service-count-manifest.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 

@@ -2,14 +2,8 @@ import { HttpException, type ExecutionContext } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { AuthThrottleGuard } from './auth-throttle.guard.js';
-import { Clock } from './clock.js';
-
-class FakeClock extends Clock {
-  time = 1_000_000;
-  now(): number {
-    return this.time;
-  }
-}
+import { Clock } from '../../common/clock.js';
+import { FakeClock } from '../../common/testing/fake-clock.js';
 
 class AuthController {
   login(): void {}
@@ -63,7 +57,7 @@ describe('AuthThrottleGuard', () => {
     ).toBe(429);
     expect(headers['Retry-After']).toBe('60');
     expect(guard.canActivate(contextFor('10.0.0.2', { username: 'a4' }))).toBe(true);
-    clock.time += 60_000;
+    await clock.advance(60_000);
     expect(guard.canActivate(contextFor('10.0.0.1', { username: 'a5' }))).toBe(true);
   });
 

@@ -8,7 +8,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '../../config/index.js';
-import { Clock } from './clock.js';
+import { Clock } from '../../common/clock.js';
 
 /** The username an attempt names, if its body has one (guards run before validation). */
 export function attemptedUsername(body: unknown): string | undefined {
