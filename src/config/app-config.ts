@@ -39,6 +39,11 @@ export interface AppConfig {
     /** True when SESSION_SECRET was not given and a random one was made. */
     secretGenerated: boolean;
     ttlSeconds: number;
+    /**
+     * A touch writes the new expiry only when it is at least this much later than the
+     * stored one (0: every touch writes). The store caps it at half the TTL.
+     */
+    touchAfterSeconds: number;
   };
   auth: { throttleLimit: number; throttleTtlSeconds: number };
   scaling: {
@@ -62,6 +67,8 @@ export interface AppConfig {
     renewDeadlineSeconds: number;
     retryPeriodSeconds: number;
     resyncSeconds: number;
+    /** Reconciles running at once (different resources; one per resource at a time). */
+    concurrency: number;
     identity: string;
   };
   kubernetes: { kubeconfigPath?: string };

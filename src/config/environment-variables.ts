@@ -45,6 +45,7 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString() @MinLength(32) SESSION_SECRET?: string;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(60) @Max(2_592_000) SESSION_TTL_SECONDS?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(86_400) SESSION_TOUCH_AFTER_SECONDS?: number;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) AUTH_THROTTLE_LIMIT?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) AUTH_THROTTLE_TTL_SECONDS?: number;
@@ -72,6 +73,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(600) OPERATOR_RENEW_DEADLINE_SECONDS?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(600) OPERATOR_RETRY_PERIOD_SECONDS?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(86_400) OPERATOR_RESYNC_SECONDS?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(64) OPERATOR_CONCURRENCY?: number;
   @IsOptional() @IsString() @MinLength(1) POD_NAME?: string;
 
   @IsOptional() @IsString() KUBECONFIG?: string;

@@ -15,6 +15,7 @@ const HINTS: Record<string, string> = {
   DATABASE_URL: 'must look like mysql://user:password@host:3306/database',
   SESSION_SECRET: 'must be at least 32 characters',
   SESSION_TTL_SECONDS: 'must be an integer from 60 to 2592000 (30 days)',
+  SESSION_TOUCH_AFTER_SECONDS: 'must be an integer from 0 to 86400 (0: every request writes)',
 };
 
 /**
@@ -89,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       secret: vars.SESSION_SECRET ?? randomBytes(32).toString('hex'),
       secretGenerated: !vars.SESSION_SECRET,
       ttlSeconds: vars.SESSION_TTL_SECONDS ?? 1800,
+      touchAfterSeconds: vars.SESSION_TOUCH_AFTER_SECONDS ?? 60,
     },
     auth: {
       throttleLimit: vars.AUTH_THROTTLE_LIMIT ?? 20,
@@ -114,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       renewDeadlineSeconds,
       retryPeriodSeconds,
       resyncSeconds: vars.OPERATOR_RESYNC_SECONDS ?? 300,
+      concurrency: vars.OPERATOR_CONCURRENCY ?? 8,
       identity: vars.POD_NAME ?? `${hostname()}-${process.pid}`,
     },
     kubernetes: { kubeconfigPath: vars.KUBECONFIG },

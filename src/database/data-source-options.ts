@@ -19,7 +19,8 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
   if (database.type === 'mysql') {
     return {
       ...common,
-      type: 'mysql',
+      // mariadb:// selects TypeORM's MariaDB dialect (schema diffs read its defaults right).
+      type: database.url?.startsWith('mariadb:') ? 'mariadb' : 'mysql',
       url: database.url,
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',

@@ -1,11 +1,42 @@
+import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
+
+interface Query {
+  query: string;
+}
 import { loadConfigFromEnvironment } from '../config/index.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 
 /**
  * `npm run migration:revert` and `migration:generate -- <Name>` against the configured
  * database (DATABASE_URL, else the SQLite file). `migration:run` uses APP_ROLE=migrate.
+ * Generated migrations hold raw SQL for that database; the shipped ones use TypeORM's
+ * Table API so they run on MySQL and SQLite alike.
  */
+function writeMigration(name: string, timestamp: number, up: Query[], down: Query[]): string {
+  const lines = (queries: Query[]) =>
+    queries.map((query) => `    await queryRunner.query(${JSON.stringify(query.query)});`).join('\n');
+  const file = `src/database/migrations/${timestamp}-${name}.ts`;
+  writeFileSync(
+    file,
+    `import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ${name}${timestamp} implements MigrationInterface {
+  name = '${name}${timestamp}';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+${lines(up)}
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+${lines(down)}
+  }
+}
+`,
+  );
+  return file;
+}
+
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   const dataSource = await new DataSource(buildDataSourceOptions(loadConfigFromEnvironment().database)).initialize();
@@ -14,15 +45,16 @@ async function main(): Promise<void> {
       await dataSource.undoLastMigration({ transaction: 'each' });
       console.log('reverted the last migration');
     } else if (command === 'generate') {
+      if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) {
+        throw new Error('usage: npm run migration:generate -- <PascalCaseName>');
+      }
       const sql = await dataSource.driver.createSchemaBuilder().log();
       if (sql.upQueries.length === 0) {
         console.log('entities and schema agree: nothing to generate');
         return;
       }
-      console.log(`-- pending schema changes for a migration named ${name ?? '<Name>'}:`);
-      sql.upQueries.forEach((query) => console.log(`${query.query};`));
-      console.log('-- down:');
-      sql.downQueries.reverse().forEach((query) => console.log(`${query.query};`));
+      const file = writeMigration(name, Date.now(), sql.upQueries, sql.downQueries.reverse());
+      console.log(`wrote ${file}: review it (generated SQL is specific to this database), then add it to migrations/index.ts`);
     } else {
       throw new Error('usage: migration-cli revert | generate <Name>');
     }

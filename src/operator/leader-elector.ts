@@ -34,6 +34,8 @@ export class LeaderElector {
   private leading = false;
   private lastRenewAt = 0;
   private observed?: { resourceVersion?: string; at: number };
+  /** Consecutive failed attempts, to keep an unreachable API server from flooding the log. */
+  private failedAttempts = 0;
   private timer?: Timer;
   private inFlight: Promise<void> = Promise.resolve();
 
@@ -110,6 +112,7 @@ export class LeaderElector {
           leaseTransitions: 0,
         });
         this.observe(created, now);
+        this.failedAttempts = 0;
         return 'held';
       }
       this.observe(current, now);
@@ -128,15 +131,19 @@ export class LeaderElector {
         leaseTransitions: (current.leaseTransitions ?? 0) + (renewing ? 0 : 1),
       });
       this.observe(replaced, now);
+      this.failedAttempts = 0;
       if (!renewing)
         this.logger.log(
           `${identity} acquired lease ${namespace}/${name} (previous holder: ${holder || 'none'})`,
         );
       return 'held';
     } catch (error) {
-      this.logger.warn(
-        `Lease ${namespace}/${name}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      // Retried every retry period: log a streak's first failure and then every 30th.
+      if (this.failedAttempts++ % 30 === 0) {
+        this.logger.warn(
+          `Lease ${namespace}/${name} (attempt ${this.failedAttempts}): ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
       return 'failed';
     }
   }

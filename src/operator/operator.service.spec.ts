@@ -24,6 +24,7 @@ const operatorConfig = (overrides: Partial<AppConfig['operator']> = {}): AppConf
   renewDeadlineSeconds: 10,
   retryPeriodSeconds: 2,
   resyncSeconds: 300,
+  concurrency: 2,
   identity: 'operator-0',
   ...overrides,
 });

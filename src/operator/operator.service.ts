@@ -17,7 +17,6 @@ import { WorkQueue } from './work-queue.js';
 const WATCHDOG_MS = 2 * 60_000;
 const INFORMER_BACKOFF = { initialMs: 1_000, maxMs: 60_000 };
 const RECONCILE_BACKOFF = { initialMs: 1_000, maxMs: 2 * 60_000 };
-const RECONCILE_CONCURRENCY = 2;
 
 interface Controllers {
   queue: WorkQueue;
@@ -102,7 +101,7 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
 
     const queue: WorkQueue = new WorkQueue((key) => this.process(key, queue), this.clock, {
       backoff: RECONCILE_BACKOFF,
-      concurrency: RECONCILE_CONCURRENCY,
+      concurrency: operator.concurrency,
       onDepth: (depth) => this.metrics.queueDepth.set(depth),
     });
     const serviceCounts = this.informers.create(

@@ -1,13 +1,17 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { millisecondsTransformer } from '../database/milliseconds.transformer.js';
 
 @Entity({ name: 'users' })
+@Index('UQ_users_username', ['username'], { unique: true })
 export class User {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
 
-  /** Unique (index UQ_users_username): duplicates are rejected by the database, not by a check. */
-  @Column({ type: 'varchar', length: 64, unique: true })
+  /**
+   * Unique ignoring case (index UQ_users_username, case-insensitive collation set by the
+   * migration): duplicates are rejected by the database, not by a check.
+   */
+  @Column({ type: 'varchar', length: 64 })
   username: string;
 
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })

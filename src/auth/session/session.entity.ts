@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { User } from '../../users/user.entity.js';
 import { millisecondsTransformer } from '../../database/milliseconds.transformer.js';
 
 /**
@@ -14,6 +15,11 @@ export class Session {
 
   @Column({ name: 'user_id', type: 'integer', nullable: true })
   userId: number | null;
+
+  /** Sessions go with their user (FK_sessions_user_id, ON DELETE CASCADE). Never loaded. */
+  @ManyToOne(() => User, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_sessions_user_id' })
+  user?: User;
 
   /** Epoch milliseconds after which the session is dead. */
   @Column({ name: 'expires_at', type: 'bigint', transformer: millisecondsTransformer })

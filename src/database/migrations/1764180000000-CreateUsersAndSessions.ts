@@ -48,6 +48,7 @@ export class CreateUsersAndSessions1764180000000 implements MigrationInterface {
         referencedTableName: 'users',
         referencedColumnNames: ['id'],
         onDelete: 'CASCADE',
+        onUpdate: 'NO ACTION',
       }),
     );
   }

@@ -1,0 +1,32 @@
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from './data-source-options.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+describe('migrations', () => {
+  let dataSource: DataSource;
+
+  beforeEach(async () => {
+    dataSource = await new DataSource(
+      buildDataSourceOptions({ type: 'better-sqlite3', sqlitePath: ':memory:', migrate: true }),
+    ).initialize();
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+  });
+
+  it('build exactly the schema the entities describe (no drift to generate)', async () => {
+    await dataSource.runMigrations();
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+  });
+
+  it('revert down to an empty database', async () => {
+    await dataSource.runMigrations();
+    for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration();
+    const tables = await dataSource.query(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('migrations', 'sqlite_sequence')",
+    );
+    expect(tables).toEqual([]);
+  });
+});
