@@ -128,15 +128,17 @@ describe('auth flow (MariaDB)', () => {
     sessions.forEach(({ data }) => expect(data).not.toContain('password'));
   });
 
-  it('keeps only the user id in the session row', async () => {
+  it('keeps the user as /auth/me returns it in the session row, its id in user_id', async () => {
     await signup('erin').expect(201);
     const cookie = sessionCookie(await login('erin').expect(200));
     const sid = decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
     const [row] = await dataSource.query<
       Array<{ user_id: unknown; data: string; expires_at: unknown }>
     >('SELECT user_id, data, expires_at FROM sessions WHERE sid = ?', [sid]);
-    const data = JSON.parse(row.data) as { passport: { user: number } };
-    expect(data.passport).toEqual({ user: Number(row.user_id) });
+    const data = JSON.parse(row.data) as { passport: { user: { id: number } } };
+    expect(data.passport).toEqual({
+      user: { id: Number(row.user_id), username: 'erin', createdAt: expect.any(Number) },
+    });
     expect(Number(row.expires_at)).toBeGreaterThan(Date.now());
   });
 });

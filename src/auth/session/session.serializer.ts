@@ -9,8 +9,38 @@ let active: SessionSerializer | undefined;
 let registered = false;
 
 /**
- * The session holds only the user id (`session.passport.user`, also the store's user_id
- * column). Each request loads the user again, so a deleted account loses its sessions.
+ * What `session.passport.user` holds: the user as /auth/me returns it, so no request needs
+ * to load the user again. Older sessions (and test seeding) hold only the numeric id; those
+ * are still accepted and load the user.
+ */
+export type SerializedUser = AuthenticatedUser | number;
+
+function isAuthenticatedUser(value: unknown): value is AuthenticatedUser {
+  if (typeof value !== 'object' || value === null) return false;
+  const { id, username, createdAt } = value as Record<string, unknown>;
+  return (
+    typeof id === 'number' &&
+    Number.isInteger(id) &&
+    typeof username === 'string' &&
+    typeof createdAt === 'number'
+  );
+}
+
+/**
+ * The user id in a session's `passport.user`, whichever shape it has (the store's user_id
+ * column), or null when the session has no (valid) user.
+ */
+export function sessionUserId(passportUser: unknown): number | null {
+  if (typeof passportUser === 'number') return Number.isInteger(passportUser) ? passportUser : null;
+  return isAuthenticatedUser(passportUser) ? passportUser.id : null;
+}
+
+/**
+ * The session holds the user as /auth/me returns it ({ id, username, createdAt }; its id is
+ * also the store's user_id column), so deserializing needs no query. A username and a
+ * creation time never change; a deleted account loses its sessions anyway (the sessions'
+ * foreign key cascades), so the copy cannot outlive the user. A session holding only the
+ * numeric id (the old format) loads the user as before.
  *
  * passport is a process-wide singleton whose serializers only accumulate, while Nest's
  * PassportSerializer registers a new pair per application instance: an app created after
@@ -28,7 +58,7 @@ export class SessionSerializer implements OnModuleDestroy {
       passport.serializeUser((user, done) =>
         forward().serializeUser(user as AuthenticatedUser, done),
       );
-      passport.deserializeUser((id: unknown, done) => forward().deserializeUser(id, done));
+      passport.deserializeUser((value: unknown, done) => forward().deserializeUser(value, done));
     }
   }
 
@@ -36,12 +66,16 @@ export class SessionSerializer implements OnModuleDestroy {
     if (active === this) active = undefined;
   }
 
-  serializeUser(user: AuthenticatedUser, done: Done<number>): void {
-    done(null, user.id);
+  serializeUser(user: AuthenticatedUser, done: Done<AuthenticatedUser>): void {
+    done(null, { id: user.id, username: user.username, createdAt: user.createdAt });
   }
 
-  deserializeUser(id: unknown, done: Done<AuthenticatedUser>): void {
-    if (typeof id !== 'number') return done(null, false);
+  deserializeUser(value: unknown, done: Done<AuthenticatedUser>): void {
+    if (isAuthenticatedUser(value)) {
+      return done(null, { id: value.id, username: value.username, createdAt: value.createdAt });
+    }
+    const id = sessionUserId(value);
+    if (id === null) return done(null, false);
     this.users.findById(id).then(
       (user) =>
         done(

@@ -11,15 +11,47 @@ describe('TypeormSessionStore (SQLite)', () => {
   let store: TypeormSessionStore;
   let dataSource: DataSource;
 
-  const data = (user: number | undefined, expiresAt: number) =>
+  const data = (user: unknown, expiresAt: number) =>
     ({
       cookie: { expires: new Date(expiresAt), originalMaxAge: 60_000 },
       passport: { user },
     }) as unknown as SessionData;
   const call = (run: (done: (error?: unknown) => void) => void) =>
     new Promise<void>((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
-  const set = (sid: string, user: number | undefined, expiresAt = Date.now() + 600_000) =>
+  const set = (sid: string, user: unknown, expiresAt = Date.now() + 600_000) =>
     call((done) => store.set(sid, data(user, expiresAt), done));
+  const touch = (target: TypeormSessionStore, sid: string, user: unknown, expiresAt: number) =>
+    call((done) => target.touch(sid, data(user, expiresAt), done));
+  const storedExpiry = async (sid: string) => {
+    const [row] = await dataSource.query<Array<{ expires_at: unknown }>>(
+      'SELECT expires_at FROM sessions WHERE sid = ?',
+      [sid],
+    );
+    return Number(row.expires_at);
+  };
+  /** A store as another api replica would have it, with SESSION_TOUCH_AFTER_SECONDS. */
+  const storeWithTouchAfter = (touchAfterSeconds: number, ttlSeconds = 1800) =>
+    new TypeormSessionStore(dataSource, {
+      get: () => ({ ttlSeconds, touchAfterSeconds }),
+    } as unknown as ConstructorParameters<typeof TypeormSessionStore>[1]);
+  /** Counts the UPDATEs of sessions rows sent from now on. */
+  const countSessionUpdates = () => {
+    const statements: string[] = [];
+    const wrapped = new WeakSet<object>(); // SQLite hands out one shared runner
+    const create = dataSource.createQueryRunner.bind(dataSource);
+    dataSource.createQueryRunner = (...args) => {
+      const runner = create(...args);
+      if (wrapped.has(runner)) return runner;
+      wrapped.add(runner);
+      const query = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        statements.push(sql);
+        return (query as (...a: unknown[]) => unknown)(sql, ...rest);
+      }) as typeof runner.query;
+      return runner;
+    };
+    return () => statements.filter((sql) => /^\s*UPDATE sessions/i.test(sql)).length;
+  };
   const destroy = (sid: string) => call((done) => store.destroy(sid, done));
   const get = (sid: string) =>
     new Promise<SessionData | null | undefined>((resolve, reject) =>
@@ -101,5 +133,84 @@ describe('TypeormSessionStore (SQLite)', () => {
     await call((done) => store.touch('s', data(1, Date.now() + 600_000), done));
     await expect(store.read()).resolves.toBe(1);
     await expect(store.recount(Date.now())).resolves.toBe(1);
+  });
+
+  it('takes the user id from either session shape (the user object or the old numeric id)', async () => {
+    await set('new', { id: 2, username: 'two', createdAt: 0 });
+    await set('old', 3);
+    await set('bad', { id: 'x', username: 'one', createdAt: 0 });
+    const rows = await dataSource.query<Array<{ sid: string; user_id: unknown }>>(
+      'SELECT sid, user_id FROM sessions ORDER BY sid',
+    );
+    expect(rows.map((row) => [row.sid, row.user_id === null ? null : Number(row.user_id)])).toEqual(
+      [
+        ['bad', null],
+        ['new', 2],
+        ['old', 3],
+      ],
+    );
+    await expect(store.read()).resolves.toBe(2);
+  });
+
+  it('touchAfter: a touch within it writes nothing, one past it writes the new expiry', async () => {
+    const replica = storeWithTouchAfter(60);
+    const start = Date.now() + 600_000;
+    await call((done) => replica.set('s', data(1, start), done));
+    const updates = countSessionUpdates();
+
+    await touch(replica, 's', 1, start + 30_000);
+    await touch(replica, 's', 1, start + 59_000);
+    expect(updates()).toBe(0);
+    await expect(storedExpiry('s')).resolves.toBe(start);
+
+    await touch(replica, 's', 1, start + 61_000);
+    expect(updates()).toBe(1);
+    await expect(storedExpiry('s')).resolves.toBe(start + 61_000);
+    // Measured from the expiry now stored, not from the first one.
+    await touch(replica, 's', 1, start + 100_000);
+    expect(updates()).toBe(1);
+    await expect(store.read()).resolves.toBe(1);
+  });
+
+  it('touchAfter: knows the stored expiry from get, and 0 writes every touch', async () => {
+    const start = Date.now() + 600_000;
+    await set('s', 1, start);
+    const replica = storeWithTouchAfter(60);
+    const always = storeWithTouchAfter(0);
+    const updates = countSessionUpdates();
+
+    await touch(replica, 's', 1, start + 1_000); // never saw the session: writes
+    expect(updates()).toBe(1);
+    await dataSource.query('UPDATE sessions SET expires_at = ? WHERE sid = ?', [start, 's']);
+    const other = storeWithTouchAfter(60);
+    await new Promise((resolve, reject) =>
+      other.get('s', (error, session) => (error ? reject(error) : resolve(session))),
+    );
+    await touch(other, 's', 1, start + 1_000); // get read the stored expiry: no write
+    await expect(storedExpiry('s')).resolves.toBe(start);
+
+    await touch(always, 's', 1, start + 2_000);
+    await touch(always, 's', 1, start + 3_000);
+    await expect(storedExpiry('s')).resolves.toBe(start + 3_000);
+  });
+
+  it('touchAfter is capped at half the TTL, so an active session is always extended', async () => {
+    const replica = storeWithTouchAfter(3600, 120);
+    const start = Date.now() + 60_000;
+    await call((done) => replica.set('s', data(1, start), done));
+    await touch(replica, 's', 1, start + 59_000);
+    await expect(storedExpiry('s')).resolves.toBe(start);
+    await touch(replica, 's', 1, start + 60_000);
+    await expect(storedExpiry('s')).resolves.toBe(start + 60_000);
+  });
+
+  it('touchAfter leaves the count right when a swept session is touched past it', async () => {
+    const replica = storeWithTouchAfter(60);
+    await call((done) => replica.set('s', data(1, Date.now() + 50), done));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await expect(replica.sweepExpired(Date.now())).resolves.toBe(0);
+    await touch(replica, 's', 1, Date.now() + 600_000);
+    await expect(replica.read()).resolves.toBe(1);
+    await expect(replica.recount(Date.now())).resolves.toBe(1);
   });
 });

@@ -7,17 +7,26 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig } from '../../config/index.js';
 import { User } from '../../users/user.entity.js';
 import { ActiveUserCountSource } from './active-user-count.source.js';
+import { sessionUserId } from './session.serializer.js';
 
 /** How often long-expired session rows are deleted. */
 export const PURGE_INTERVAL_MS = 5 * 60_000;
 /** Rows are kept this long after they expired (and were swept) before the purge deletes them. */
 export const PURGE_GRACE_MS = 10 * 60_000;
 /**
- * A touch (every authenticated request, `rolling: true`) of a session that is further than
- * this from its expiry cannot race a sweep (sweeps run at the wall clock), so it is a plain
- * UPDATE without user lock or count bookkeeping. Nearer the expiry it takes the full path.
+ * A touch that writes (at the end of an authenticated request, at most once per touchAfter)
+ * to a session further than this from its expiry cannot race a sweep (sweeps run at the wall
+ * clock), so it is a plain UPDATE without user lock or count bookkeeping. Nearer the expiry
+ * it takes the full path.
  */
 export const TOUCH_FAST_PATH_MARGIN_MS = 60_000;
+/**
+ * How many sessions' stored expiries the store remembers for touchAfter (least recently
+ * used forgotten first). Each request's own `get` records its session's expiry just before
+ * its `touch`, so this only has to cover the sessions in flight at once; a forgotten one
+ * only costs a write.
+ */
+export const KNOWN_EXPIRY_LIMIT = 10_000;
 
 const COUNTER_ID = 1;
 const LOCK_CHUNK = 500;
@@ -155,6 +164,20 @@ class Tx {
  * wait errors are retried. `now` passed to sweeps must be the wall clock (never ahead of
  * it), since new sessions are compared against swept_until.
  *
+ * touchAfter (SESSION_TOUCH_AFTER_SECONDS, like connect-mongo's option): express-session
+ * touches the session at the end of every request that loaded it. A touch writes only when
+ * the new expiry is at least touchAfter later than the one the database holds, which the
+ * store knows without a query: `get` reads expires_at with the data, and get/set/touch
+ * remember it per sid in a bounded LRU map (KNOWN_EXPIRY_LIMIT). Trade-off: the database's
+ * expiry, the one that counts, may lag the cookie's by up to touchAfter, so an idle session
+ * may end up to touchAfter before its idle TTL (touchAfter is capped at half the TTL, so an
+ * active session is always extended in time). A skipped touch writes nothing, so it cannot
+ * change the count: the invariant below holds for whatever expiry the row has, and the
+ * sweep treats a session whose touch was skipped like any other by its stored expiry.
+ * Several api replicas are fine: each request's `get` reads the current expiry from the
+ * database, so a replica never relies on another's writes being in its map; a stale entry
+ * only ever makes a replica write when it could have skipped.
+ *
  * On SQLite (the single-process embedded default) TypeORM shares one connection, so the
  * store runs its operations one at a time to keep its transactions from interleaving.
  */
@@ -163,6 +186,9 @@ export class TypeormSessionStore extends session.Store implements ActiveUserCoun
   private readonly logger = new Logger(TypeormSessionStore.name);
   private readonly mysql: boolean;
   private readonly ttlMs: number;
+  private readonly touchAfterMs: number;
+  /** sid -> expires_at the database held when this process last read or wrote it (LRU). */
+  private readonly knownExpiry = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -171,7 +197,9 @@ export class TypeormSessionStore extends session.Store implements ActiveUserCoun
   ) {
     super();
     this.mysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
-    this.ttlMs = config.get('session', { infer: true }).ttlSeconds * 1000;
+    const { ttlSeconds, touchAfterSeconds } = config.get('session', { infer: true });
+    this.ttlMs = ttlSeconds * 1000;
+    this.touchAfterMs = Math.min((touchAfterSeconds ?? 0) * 1000, this.ttlMs / 2);
   }
 
   // ---- express-session Store -------------------------------------------------------------
@@ -187,24 +215,39 @@ export class TypeormSessionStore extends session.Store implements ActiveUserCoun
   }
 
   override set(sid: string, data: SessionData, callback?: Callback): void {
-    const userId = (data as { passport?: { user?: unknown } }).passport?.user;
+    const expiresAt = this.expiryOf(data);
     this.settle(
       this.change(sid, {
         kind: 'set',
-        userId: typeof userId === 'number' ? userId : null,
-        expiresAt: this.expiryOf(data),
+        userId: sessionUserId((data as { passport?: { user?: unknown } }).passport?.user),
+        expiresAt,
         data: JSON.stringify(data),
-      }),
+      }).then(() => this.remember(sid, expiresAt)),
       callback,
     );
   }
 
   override touch(sid: string, data: SessionData, callback?: Callback): void {
-    this.settle(this.touchSession(sid, this.expiryOf(data), JSON.stringify(data)), callback);
+    const expiresAt = this.expiryOf(data);
+    const stored = this.knownExpiry.get(sid);
+    if (this.touchAfterMs > 0 && stored !== undefined && expiresAt - stored < this.touchAfterMs) {
+      callback?.(); // the stored expiry is recent enough: no write (see touchAfter above)
+      return;
+    }
+    this.settle(
+      this.touchSession(sid, expiresAt, JSON.stringify(data)).then((written) =>
+        written ? this.remember(sid, expiresAt) : this.knownExpiry.delete(sid),
+      ),
+      callback,
+    );
   }
 
   override destroy(sid: string, callback?: Callback): void {
-    this.settle(this.change(sid, { kind: 'destroy' }), callback);
+    this.knownExpiry.delete(sid);
+    this.settle(
+      this.change(sid, { kind: 'destroy' }).finally(() => this.knownExpiry.delete(sid)),
+      callback,
+    );
   }
 
   // ---- ActiveUserCountSource -------------------------------------------------------------
@@ -303,15 +346,31 @@ export class TypeormSessionStore extends session.Store implements ActiveUserCoun
 
   private async loadSession(sid: string): Promise<SessionData | null> {
     const [row] = await this.exclusive(() =>
-      this.dataSource.query<Array<{ data: string }>>(
-        'SELECT data FROM sessions WHERE sid = ? AND expires_at > ?',
+      this.dataSource.query<Array<{ data: string; expires_at: unknown }>>(
+        'SELECT data, expires_at FROM sessions WHERE sid = ? AND expires_at > ?',
         [sid, Date.now()],
       ),
     );
-    return row ? (JSON.parse(row.data) as SessionData) : null;
+    if (!row) {
+      this.knownExpiry.delete(sid);
+      return null;
+    }
+    this.remember(sid, toNumber(row.expires_at));
+    return JSON.parse(row.data) as SessionData;
   }
 
-  private async touchSession(sid: string, expiresAt: number, data: string): Promise<void> {
+  /** Records the expiry the database holds for `sid`, as the most recently used entry. */
+  private remember(sid: string, expiresAt: number): void {
+    this.knownExpiry.delete(sid);
+    this.knownExpiry.set(sid, expiresAt);
+    if (this.knownExpiry.size > KNOWN_EXPIRY_LIMIT) {
+      const oldest = this.knownExpiry.keys().next();
+      if (!oldest.done) this.knownExpiry.delete(oldest.value);
+    }
+  }
+
+  /** Resolves to whether the row existed (and now holds `expiresAt`). */
+  private async touchSession(sid: string, expiresAt: number, data: string): Promise<boolean> {
     const fast = await this.exclusive(async () => {
       const runner = this.dataSource.createQueryRunner();
       try {
@@ -325,15 +384,18 @@ export class TypeormSessionStore extends session.Store implements ActiveUserCoun
         await runner.release();
       }
     });
-    if (!fast) await this.change(sid, { kind: 'touch', expiresAt, data });
+    return fast || this.change(sid, { kind: 'touch', expiresAt, data });
   }
 
-  /** Applies one session write and the count delta it causes, in one transaction. */
-  private change(sid: string, change: SessionChange): Promise<void> {
+  /**
+   * Applies one session write and the count delta it causes, in one transaction. Resolves
+   * to false when there was no row to touch or destroy.
+   */
+  private change(sid: string, change: SessionChange): Promise<boolean> {
     return this.withRetries(() =>
       this.transaction(async (tx) => {
         const current = await tx.session(sid);
-        if (!current && change.kind !== 'set') return; // nothing to touch or destroy
+        if (!current && change.kind !== 'set') return false; // nothing to touch or destroy
         const newUserId = change.kind === 'set' ? change.userId : (current?.userId ?? null);
         const users = [...new Set([current?.userId ?? null, newUserId])].filter(
           (id): id is number => id !== null,
@@ -372,6 +434,7 @@ export class TypeormSessionStore extends session.Store implements ActiveUserCoun
         const after = await Promise.all(users.map((id) => tx.hasSessionAfter(id, sweptUntil)));
         const delta = users.reduce((sum, _id, i) => sum + Number(after[i]) - Number(before[i]), 0);
         if (delta !== 0) await tx.addToCount(delta);
+        return true;
       }),
     );
   }
