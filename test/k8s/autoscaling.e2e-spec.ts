@@ -13,12 +13,8 @@ import {
 } from './support/cluster.js';
 import { dropDatabase, freshDatabase } from './support/database.js';
 import { HttpUser } from './support/http-user.js';
-import {
-  API_SERVICE_ACCOUNT,
-  installChartRbac,
-  OPERATOR_LEASE_NAME,
-  OPERATOR_SERVICE_ACCOUNT,
-} from './support/rbac.js';
+import { startOperator } from './support/operator-process.js';
+import { API_SERVICE_ACCOUNT, installChartRbac } from './support/rbac.js';
 import { seedActiveUsers } from './support/seed-sessions.js';
 import { serviceAccountKubeconfig } from './support/service-account.js';
 
@@ -108,12 +104,7 @@ describe('active users scale Deployment kiada through the custom resource', () =
       env: { PATH: process.env.PATH ?? '', APP_ROLE: 'migrate', DATABASE_URL: databaseUrl, LOG_FORMAT: 'json' },
     });
     await seedActiveUsers(databaseUrl, 999, TTL_SECONDS * 1000);
-    operator = await startApp('operator', {
-      KUBECONFIG: await serviceAccountKubeconfig(namespace, OPERATOR_SERVICE_ACCOUNT),
-      OPERATOR_NAMESPACE: namespace,
-      OPERATOR_LEASE_NAMESPACE: namespace,
-      OPERATOR_LEASE_NAME,
-    });
+    operator = await startOperator(namespace);
     api = await startApp('api', apiEnv);
   }, 120_000);
 

@@ -1,5 +1,5 @@
 import { CoordinationV1Api } from '@kubernetes/client-node';
-import { startApp, type AppProcess } from './support/app-process.js';
+import type { AppProcess } from './support/app-process.js';
 import {
   applyCrd,
   clients,
@@ -10,8 +10,8 @@ import {
   kubectl,
   waitFor,
 } from './support/cluster.js';
-import { installChartRbac, OPERATOR_LEASE_NAME, OPERATOR_SERVICE_ACCOUNT } from './support/rbac.js';
-import { serviceAccountKubeconfig } from './support/service-account.js';
+import { startOperator } from './support/operator-process.js';
+import { installChartRbac, OPERATOR_LEASE_NAME } from './support/rbac.js';
 
 const LEASE = OPERATOR_LEASE_NAME;
 
@@ -44,18 +44,7 @@ describe('two operator processes elect one leader with a Lease', () => {
   it('hands over to the other process when the leader dies, applying a change made meanwhile', async () => {
     await createTargetDeployment(namespace, 'kiada', 1);
     for (const identity of ['operator-a', 'operator-b']) {
-      operators.push(
-        await startApp('operator', {
-          KUBECONFIG: await serviceAccountKubeconfig(namespace, OPERATOR_SERVICE_ACCOUNT),
-          OPERATOR_NAMESPACE: namespace,
-          OPERATOR_LEASE_NAMESPACE: namespace,
-          OPERATOR_LEASE_NAME: LEASE,
-          OPERATOR_LEASE_DURATION_SECONDS: '4',
-          OPERATOR_RENEW_DEADLINE_SECONDS: '3',
-          OPERATOR_RETRY_PERIOD_SECONDS: '1',
-          POD_NAME: identity,
-        }),
-      );
+      operators.push(await startOperator(namespace, { POD_NAME: identity }));
     }
     await kubectl('apply', '--namespace', namespace, '-f', 'test/k8s/fixtures/seed-kiadaservicecount.yaml');
     const leader = await waitFor('a Lease holder', holder);

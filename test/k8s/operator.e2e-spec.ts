@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startApp, type AppProcess } from './support/app-process.js';
+import type { AppProcess } from './support/app-process.js';
 import {
   applyCrd,
   clients,
@@ -13,25 +13,16 @@ import {
   readyPods,
   waitFor,
 } from './support/cluster.js';
-import { installChartRbac, OPERATOR_LEASE_NAME, OPERATOR_SERVICE_ACCOUNT } from './support/rbac.js';
-import { serviceAccountKubeconfig } from './support/service-account.js';
+import { startOperator as startOperatorProcess } from './support/operator-process.js';
+import { installChartRbac } from './support/rbac.js';
 
 const run = promisify(execFile);
 const SEED_MANIFEST = 'test/k8s/fixtures/seed-kiadaservicecount.yaml';
 
-/** The operator as a user runs it out of cluster, with the chart's ServiceAccount and Role. */
-async function startOperator(namespace: string, extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+/** The operator with the chart's ServiceAccount and Role in a fresh namespace. */
+async function startOperator(namespace: string): Promise<AppProcess> {
   await installChartRbac(namespace);
-  return startApp('operator', {
-    KUBECONFIG: await serviceAccountKubeconfig(namespace, OPERATOR_SERVICE_ACCOUNT),
-    OPERATOR_NAMESPACE: namespace,
-    OPERATOR_LEASE_NAMESPACE: namespace,
-    OPERATOR_LEASE_NAME,
-    OPERATOR_LEASE_DURATION_SECONDS: '4',
-    OPERATOR_RENEW_DEADLINE_SECONDS: '3',
-    OPERATOR_RETRY_PERIOD_SECONDS: '1',
-    ...extraEnv,
-  });
+  return startOperatorProcess(namespace);
 }
 
 async function deploymentReplicas(namespace: string, name = 'kiada'): Promise<number | undefined> {
