@@ -2,10 +2,13 @@
 // hash rate, and a bare node:http + one primary-key query floor for GET /auth/me.
 // Benchmark 4b: recounts (reads of the kept count) during a burst of logins.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { freePort, metricsText, SESSION_SECRET } from './lib/app.mjs';
-import { insertUsers, passwordHash, scryptAsync, signedCookie } from './lib/db.mjs';
+import { ScryptPasswordHasher } from '../dist/auth/password/scrypt-password-hasher.js';
+import { insertUsers, signedCookie } from './lib/db.mjs';
+
+// The app's own hasher (built by bench/run.sh): same parameters and hash format as a login.
+const hasher = new ScryptPasswordHasher();
 import { log, now, promSamples, round, waitFor } from './lib/util.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -31,15 +34,14 @@ function describe(result, expectedStatus) {
   };
 }
 
-/** Bare scrypt with the app's parameters, 4 at a time (libuv's default thread pool). */
+/** The app's password hash alone (one scrypt), 4 at a time (libuv's default thread pool). */
 export async function hashRate(durationMs) {
-  const salt = randomBytes(16);
-  await scryptAsync('warm-up', salt);
+  await hasher.hash('warm-up');
   let count = 0;
   const start = now();
   const worker = async () => {
     while (now() - start < durationMs) {
-      await scryptAsync(PASSWORD, randomBytes(16));
+      await hasher.hash(PASSWORD);
       count += 1;
     }
   };
@@ -76,7 +78,7 @@ export async function authLoadBenchmark({ api, databaseUrl, connections, duratio
   log(`auth: scrypt ${results.hashRate.perSecond} hashes/s`);
 
   // Users for the login runs: one real hash shared by all (bulk inserted, no sessions).
-  const hash = await passwordHash(PASSWORD);
+  const hash = await hasher.hash(PASSWORD);
   const loginUsers = await insertUsers(databaseUrl, 3_000, { prefix: 'bench-login-', hash, withSessions: false });
   const meCookie = await login(api.url, loginUsers[0].username);
 
@@ -166,7 +168,7 @@ export async function authLoadBenchmark({ api, databaseUrl, connections, duratio
 
 /** Recounts (reads of the kept count, plus any sweep/recount) during a burst of `logins` logins. */
 export async function burstBenchmark({ api, databaseUrl, logins, connections, coalesceMs }) {
-  const hash = await passwordHash(PASSWORD);
+  const hash = await hasher.hash(PASSWORD);
   const users = await insertUsers(databaseUrl, logins, { prefix: 'bench-burst-', hash, withSessions: false });
   const family = 'kiada_active_users_recount_duration_seconds_count';
   const before = promSamples(await metricsText(api), family);

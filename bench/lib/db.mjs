@@ -1,10 +1,8 @@
-// MariaDB helpers: scratch databases, bulk seeding, and a password hash made with the
-// app's own scrypt parameters.
-import { createHmac, randomBytes, scrypt } from 'node:crypto';
+// MariaDB helpers: scratch databases, bulk seeding, and signed session cookies.
+import { createHmac, randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 
 export const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'mysql://kiada:kiada@127.0.0.1:3306/kiada_test';
-export const SCRYPT = { logN: 14, r: 8, p: 5 }; // src/auth/password/scrypt-password-hasher.ts
 export const TTL_MS = 1800 * 1000;
 
 /** A new empty database `<base>_<suffix>` on the test server; returns its URL. */
@@ -43,20 +41,6 @@ export async function withConnection(databaseUrl, work) {
 
 export async function serverVersion() {
   return withConnection(BASE_DATABASE_URL, async (c) => (await c.query('SELECT VERSION() AS v'))[0][0].v);
-}
-
-export function scryptAsync(password, salt, { logN, r, p } = SCRYPT) {
-  const N = 2 ** logN;
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, 32, { N, r, p, maxmem: 2 * 128 * N * r + 1024 * 1024 }, (e, k) => (e ? reject(e) : resolve(k))),
-  );
-}
-
-/** A hash string in the app's PHC format, verifiable by ScryptPasswordHasher. */
-export async function passwordHash(password) {
-  const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt);
-  return `$scrypt$ln=${SCRYPT.logN},r=${SCRYPT.r},p=${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 function sessionData(userId, expires) {

@@ -1,14 +1,13 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { IN_MEMORY_DATABASE } from './testing/in-memory-database.js';
 
 describe('migrations', () => {
   let dataSource: DataSource;
 
   beforeEach(async () => {
-    dataSource = await new DataSource(
-      buildDataSourceOptions({ type: 'better-sqlite3', sqlitePath: ':memory:', migrate: true }),
-    ).initialize();
+    dataSource = await new DataSource(buildDataSourceOptions(IN_MEMORY_DATABASE)).initialize();
   });
 
   afterEach(async () => {

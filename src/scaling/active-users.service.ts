@@ -44,7 +44,6 @@ export class ActiveUsers {
   private resyncPending?: 'sweep' | 'recount';
   private inFlight?: Promise<void>;
   private resyncs = 0;
-  private latest?: ActiveUserCount;
   private running = false;
 
   constructor(
@@ -62,11 +61,6 @@ export class ActiveUsers {
 
   get counts$(): Observable<ActiveUserCount> {
     return this.subject.asObservable();
-  }
-
-  /** The last count obtained, if any. */
-  get current(): ActiveUserCount | undefined {
-    return this.latest;
   }
 
   /** Recounts once (awaited), then follows auth events and resyncs periodically. */
@@ -150,9 +144,8 @@ export class ActiveUsers {
             ? await this.source.sweepExpired(now)
             : await this.source.read();
       endTimer();
-      this.latest = { count, kind, at: now };
       this.metrics.activeUsers.set(count);
-      this.subject.next(this.latest);
+      this.subject.next({ count, kind, at: now });
     } catch (error) {
       this.logger.warn(
         `Could not ${kind === 'read' ? 'read' : kind} the active-user count (retried on the next auth event or resync): ` +

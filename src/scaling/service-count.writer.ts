@@ -55,7 +55,6 @@ export class ServiceCountWriter {
   private readonly scaling: AppConfig['scaling'];
   private desired?: number;
   private dirty = false;
-  private known?: number;
   private inFlight?: Promise<void>;
   private retryTimer?: Timer;
   private failures = 0;
@@ -137,7 +136,7 @@ export class ServiceCountWriter {
 
   private async writeIfChanged(target: number): Promise<void> {
     const { namespace, resourceName: name } = this.scaling;
-    if (this.known === undefined) {
+    if (this.stateValue.observedReplicas === null) {
       const found = await this.gateway.getServiceCount(namespace, name);
       if (!found) {
         if (!this.scaling.createResource) {
@@ -164,8 +163,8 @@ export class ServiceCountWriter {
       }
       this.observe(found.spec.kiadaServiceCount);
     }
-    if (this.known === target) return;
-    const previous = this.known;
+    const previous = this.stateValue.observedReplicas;
+    if (previous === target) return;
     const patched = await this.gateway.patchServiceCountSpec(namespace, name, {
       kiadaServiceCount: target,
     });
@@ -175,8 +174,8 @@ export class ServiceCountWriter {
     );
   }
 
+  /** The value the resource holds as last read or written; undefined: unknown, read it first. */
   private observe(replicas: number | undefined): void {
-    this.known = replicas;
     this.stateValue.observedReplicas = replicas ?? null;
   }
 

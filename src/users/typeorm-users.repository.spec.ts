@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../database/data-source-options.js';
+import { inMemoryDatabaseModule } from '../database/testing/in-memory-database.js';
 import { TypeormUsersRepository } from './typeorm-users.repository.js';
 import { User } from './user.entity.js';
 import { UsernameTakenError } from './users.repository.js';
@@ -14,14 +14,7 @@ describe('TypeormUsersRepository (SQLite)', () => {
   beforeEach(async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({
-          ...buildDataSourceOptions({
-            type: 'better-sqlite3',
-            sqlitePath: ':memory:',
-            migrate: true,
-          }),
-          migrationsRun: true,
-        }),
+        inMemoryDatabaseModule(),
         TypeOrmModule.forFeature([User]),
       ],
       providers: [TypeormUsersRepository],

@@ -1,9 +1,8 @@
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import type { SessionData } from 'express-session';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../database/data-source-options.js';
+import { inMemoryDatabaseModule } from '../../database/testing/in-memory-database.js';
 import { TypeormSessionStore } from './typeorm-session.store.js';
 
 // The store and its count on the embedded SQLite with the real migrations (MariaDB: test/auth).
@@ -61,14 +60,7 @@ describe('TypeormSessionStore (SQLite)', () => {
   beforeEach(async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({
-          ...buildDataSourceOptions({
-            type: 'better-sqlite3',
-            sqlitePath: ':memory:',
-            migrate: true,
-          }),
-          migrationsRun: true,
-        }),
+        inMemoryDatabaseModule(),
       ],
       providers: [
         TypeormSessionStore,

@@ -1,0 +1,16 @@
+import type { DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DatabaseConfig } from '../../config/index.js';
+import { buildDataSourceOptions } from '../data-source-options.js';
+
+/** The embedded database in memory: the real migrations on SQLite, one per test. */
+export const IN_MEMORY_DATABASE: DatabaseConfig = {
+  type: 'better-sqlite3',
+  sqlitePath: ':memory:',
+  migrate: true,
+};
+
+/** TypeOrmModule.forRoot on IN_MEMORY_DATABASE with the migrations applied. */
+export function inMemoryDatabaseModule(): DynamicModule {
+  return TypeOrmModule.forRoot({ ...buildDataSourceOptions(IN_MEMORY_DATABASE), migrationsRun: true });
+}
