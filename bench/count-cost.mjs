@@ -1,10 +1,12 @@
 // Benchmark 4a: the cost of the active-user count at 10k, 100k and 1M live sessions: the
-// app's own TypeormSessionStore.recount() (full recount: sweep + COUNT(DISTINCT user_id))
+// app's own ActiveUserCountRepository.recount() (full recount: sweep + COUNT(DISTINCT user_id))
 // and read() (the kept count every auth event reads), on a scratch database.
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../dist/database/data-source-options.js';
-import { TypeormSessionStore } from '../dist/auth/session/typeorm-session.store.js';
+import { SystemClock } from '../dist/common/clock.js';
+import { TransactionRunner } from '../dist/database/transaction-runner.js';
+import { ActiveUserCountRepository } from '../dist/sessions/active-user-count.repository.js';
 import { migrate } from './lib/app.mjs';
 import { dropDatabase, fillSessions, freshDatabase } from './lib/db.mjs';
 import { log, now, round, summary } from './lib/util.mjs';
@@ -30,7 +32,7 @@ export async function countCostBenchmark({ sizes, runs = 5 }) {
     await migrate(databaseUrl);
     dataSource = new DataSource(buildDataSourceOptions({ type: 'mysql', url: databaseUrl }));
     await dataSource.initialize();
-    const store = new TypeormSessionStore(dataSource, { get: () => ({ ttlSeconds: 1800 }) });
+    const store = new ActiveUserCountRepository(new TransactionRunner(dataSource, new SystemClock()));
     let filled = 0;
     for (const size of sizes) {
       const start = now();

@@ -11,7 +11,11 @@ import { OperatorModule } from './operator/operator.module.js';
 import { ScalingModule } from './scaling/scaling.module.js';
 import { UsersModule } from './users/users.module.js';
 
-/** The feature modules each APP_ROLE runs (DESIGN.md, "One codebase, two roles"). */
+/**
+ * The feature modules each APP_ROLE runs (README, "roles"): `api` serves auth and scaling,
+ * `operator` reconciles, `all` runs both in one process; `migrate` never gets here (main.ts
+ * applies the migrations and exits).
+ */
 export function featureModules(role: AppConfig['role']): Array<Type | DynamicModule> {
   const api = [DatabaseModule, UsersModule, AuthModule, ScalingModule];
   const operator = [OperatorModule];

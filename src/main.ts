@@ -30,7 +30,10 @@ async function bootstrap(): Promise<void> {
     return;
   }
   if (config.session.secretGenerated && config.role !== 'operator') {
-    logger.warn('SESSION_SECRET is not set: using a random secret, so sessions end when this process stops', 'Bootstrap');
+    logger.warn(
+      'SESSION_SECRET is not set: using a random secret, so sessions end when this process stops',
+      'Bootstrap',
+    );
   }
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -39,7 +42,10 @@ async function bootstrap(): Promise<void> {
   });
   configureHttpApp(app, config, pino);
   await app.listen(config.http.port, config.http.host);
-  logger.log(`${config.role} role listening on ${config.http.host}:${config.http.port}`, 'Bootstrap');
+  logger.log(
+    `${config.role} role listening on ${config.http.host}:${config.http.port}`,
+    'Bootstrap',
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -25,7 +25,6 @@ import type { Request, Response } from 'express';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { UserResponseDto } from '../users/dto/user-response.dto.js';
 import { SESSION_COOKIE_NAME } from './auth.constants.js';
-import { AuthEvents } from './auth-events.js';
 import { AuthService } from './auth.service.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
@@ -33,15 +32,13 @@ import { CredentialsDto } from './dto/credentials.dto.js';
 import { LoginResponseDto } from './dto/login-response.dto.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
+import { loginSessionOf } from './session/login-session.js';
 import { AuthThrottleGuard } from './throttling/auth-throttle.guard.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(
-    private readonly auth: AuthService,
-    private readonly events: AuthEvents,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   @Post('signup')
   @UseGuards(AuthThrottleGuard)
@@ -77,9 +74,12 @@ export class AuthController {
     type: ErrorResponseDto,
     description: 'Too many attempts from this client or for this username.',
   })
-  login(@Body() _body: CredentialsDto, @CurrentUser() user: AuthenticatedUser): LoginResponseDto {
-    // LocalAuthGuard has saved the session by now: the event follows the committed write.
-    this.events.emit({ type: 'login', userId: user.id });
+  async login(
+    @Body() _body: CredentialsDto,
+    @Req() request: Request,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<LoginResponseDto> {
+    await this.auth.login(loginSessionOf(request), user);
     return Object.assign(new LoginResponseDto(), { id: user.id, username: user.username });
   }
 
@@ -95,16 +95,13 @@ export class AuthController {
     @Res({ passthrough: true }) response: Response,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<void> {
-    await new Promise<void>((resolve, reject) =>
-      request.session.destroy((error: unknown) => (error ? reject(error) : resolve())),
-    );
+    await this.auth.logout(loginSessionOf(request), user);
     response.clearCookie(SESSION_COOKIE_NAME, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
       secure: request.secure,
     });
-    this.events.emit({ type: 'logout', userId: user.id });
   }
 
   @Get('me')

@@ -4,9 +4,10 @@ import { Test } from '@nestjs/testing';
 import type { User } from '../users/user.entity.js';
 import { UsernameTakenError } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
-import { AuthEvents, type AuthEvent } from './auth-events.js';
+import { AuthEvents, type AuthEvent } from '../sessions/auth-events.js';
 import { AuthService, INVALID_CREDENTIALS } from './auth.service.js';
 import { PasswordHasher } from './password/password-hasher.js';
+import type { LoginSession } from './session/login-session.js';
 
 /** Reversible fake: "hash:<password>", with a call log to check the dummy verification. */
 class FakeHasher extends PasswordHasher {
@@ -53,6 +54,19 @@ describe('AuthService', () => {
     updatePasswordHash: jest.fn(async () => undefined),
   };
 
+  const alice = { id: 1, username: 'alice', createdAt: 1_700_000_000_000 };
+  const fakeSession = (steps: string[]): LoginSession => ({
+    establish: async (user) => {
+      steps.push(`establish ${user.id}`);
+    },
+    destroy: async () => {
+      steps.push('destroy');
+    },
+  });
+  let authEvents: AuthEvents;
+  const moduleEvents = (steps: string[]) =>
+    authEvents.events$.subscribe((event) => steps.push(`event ${event.type} ${event.userId}`));
+
   beforeEach(async () => {
     rows.clear();
     jest.clearAllMocks();
@@ -67,7 +81,8 @@ describe('AuthService', () => {
     service = moduleRef.get(AuthService);
     hasher = moduleRef.get(PasswordHasher);
     events = [];
-    moduleRef.get(AuthEvents).events$.subscribe((event) => events.push(event));
+    authEvents = moduleRef.get(AuthEvents);
+    authEvents.events$.subscribe((event) => events.push(event));
   });
 
   it('signs up with a hashed password and emits signup', async () => {
@@ -109,6 +124,25 @@ describe('AuthService', () => {
     expect((wrong as Error).message).toBe(INVALID_CREDENTIALS);
     expect((unknown as Error).message).toBe(INVALID_CREDENTIALS);
     expect(hasher.calls).toEqual(['verify', 'dummy']);
+  });
+
+  it('starts the session, then reports the log-in; a failed session reports nothing', async () => {
+    const steps: string[] = [];
+    moduleEvents(steps);
+    const session = fakeSession(steps);
+    await service.login(session, alice);
+    expect(steps).toEqual(['establish 1', 'event login 1']);
+
+    const broken = { ...session, establish: () => Promise.reject(new Error('store down')) };
+    await expect(service.login(broken, alice)).rejects.toThrow('store down');
+    expect(events).toEqual([{ type: 'login', userId: 1 }]);
+  });
+
+  it('destroys the session, then reports the log-out', async () => {
+    const steps: string[] = [];
+    moduleEvents(steps);
+    await service.logout(fakeSession(steps), alice);
+    expect(steps).toEqual(['destroy', 'event logout 1']);
   });
 
   it('re-hashes an outdated hash after a successful login', async () => {

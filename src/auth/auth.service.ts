@@ -1,13 +1,19 @@
 import { ConflictException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { errorMessage } from '../common/error-message.js';
+import { AuthEvents } from '../sessions/auth-events.js';
 import { UsernameTakenError } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
-import { AuthEvents } from './auth-events.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { PasswordHasher } from './password/password-hasher.js';
+import type { LoginSession } from './session/login-session.js';
 
 /** The one message for an unknown user and a wrong password (no username probing). */
 export const INVALID_CREDENTIALS = 'Invalid username or password.';
 
+/**
+ * Sign-up, log-in and log-out, and the one place that emits their AuthEvents (which make
+ * scaling count again), each after the write it reports has been committed.
+ */
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
@@ -35,6 +41,18 @@ export class AuthService {
     }
   }
 
+  /** Starts `user`'s session (a new session id) and reports the log-in. */
+  async login(session: LoginSession, user: AuthenticatedUser): Promise<void> {
+    await session.establish(user);
+    this.events.emit({ type: 'login', userId: user.id });
+  }
+
+  /** Ends the session and reports the log-out. */
+  async logout(session: LoginSession, user: AuthenticatedUser): Promise<void> {
+    await session.destroy();
+    this.events.emit({ type: 'logout', userId: user.id });
+  }
+
   /**
    * Checks the credentials (passport-local calls this). An unknown user costs the same
    * hashing work as a wrong password, and both get the same 401.
@@ -57,9 +75,7 @@ export class AuthService {
     try {
       await this.users.updatePasswordHash(userId, await this.hasher.hash(password));
     } catch (error) {
-      this.logger.warn(
-        `re-hashing the password of user ${userId} failed: ${(error as Error).message}`,
-      );
+      this.logger.warn(`re-hashing the password of user ${userId} failed: ${errorMessage(error)}`);
     }
   }
 }

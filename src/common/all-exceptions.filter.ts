@@ -31,7 +31,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const requestId = typeof request.id === 'string' ? request.id : undefined;
     const { status, messages } = this.describe(exception);
     if (status >= 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      this.logger.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+      );
     }
     if (response.headersSent) return;
     response.status(status).json(errorBody(status, messages, requestId));
@@ -49,7 +51,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const parserError = exception as BodyParserError;
     const status = parserError?.status ?? parserError?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500 && parserError.type) {
-      return { status, messages: BODY_PARSER_MESSAGES[parserError.type] ?? 'The request body could not be read.' };
+      return {
+        status,
+        messages: BODY_PARSER_MESSAGES[parserError.type] ?? 'The request body could not be read.',
+      };
     }
     return { status: 500, messages: 'Internal server error.' };
   }

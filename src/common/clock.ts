@@ -11,6 +11,11 @@ export abstract class Clock {
   /** Milliseconds since the epoch. */
   abstract now(): number;
   abstract setTimeout(callback: () => void, delayMs: number): Timer;
+
+  /** Resolves after `delayMs` (by this clock). */
+  sleep(delayMs: number): Promise<void> {
+    return new Promise((resolve) => this.setTimeout(resolve, delayMs));
+  }
 }
 
 export class SystemClock extends Clock {

@@ -12,7 +12,11 @@ export interface ErrorBody {
   requestId?: string;
 }
 
-export function errorBody(statusCode: number, messages: string | string[], requestId?: string): ErrorBody {
+export function errorBody(
+  statusCode: number,
+  messages: string | string[],
+  requestId?: string,
+): ErrorBody {
   const list = Array.isArray(messages) ? messages : [messages];
   return {
     statusCode,

@@ -71,5 +71,9 @@ export interface AppConfig {
     concurrency: number;
     identity: string;
   };
-  kubernetes: { kubeconfigPath?: string };
+  kubernetes: {
+    kubeconfigPath?: string;
+    /** Who this process is in the Events it records: component by role, instance = the pod. */
+    eventSource: { component: string; instance: string };
+  };
 }

@@ -36,7 +36,9 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535) PORT?: number;
   @IsOptional() @IsIP() HOST?: string;
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
   @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: string;
 
   @IsOptional() @Matches(/^(mysql|mariadb):\/\/[^/]+\/[^/?]+(\?.*)?$/) DATABASE_URL?: string;
@@ -44,8 +46,18 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBoolean) @IsBoolean() DATABASE_MIGRATE?: boolean;
 
   @IsOptional() @IsString() @MinLength(32) SESSION_SECRET?: string;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(60) @Max(2_592_000) SESSION_TTL_SECONDS?: number;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(86_400) SESSION_TOUCH_AFTER_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(60)
+  @Max(2_592_000)
+  SESSION_TTL_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  SESSION_TOUCH_AFTER_SECONDS?: number;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) AUTH_THROTTLE_LIMIT?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) AUTH_THROTTLE_TTL_SECONDS?: number;
@@ -57,7 +69,12 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1) SCALING_RESOURCE_OWNER?: string;
   @IsOptional() @Matches(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/) SCALING_TARGET_NAME?: string;
   @IsOptional() @Transform(toBoolean) @IsBoolean() SCALING_CREATE_RESOURCE?: boolean;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(86_400) SCALING_STABILIZATION_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  SCALING_STABILIZATION_SECONDS?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) SCALING_MIN_REPLICAS?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10_000) SCALING_MAX_REPLICAS?: number;
   @IsOptional() @IsString() SCALING_TIERS?: string;
@@ -69,10 +86,30 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBoolean) @IsBoolean() OPERATOR_LEADER_ELECTION?: boolean;
   @IsOptional() @Matches(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/) OPERATOR_LEASE_NAME?: string;
   @IsOptional() @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/) OPERATOR_LEASE_NAMESPACE?: string;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(2) @Max(600) OPERATOR_LEASE_DURATION_SECONDS?: number;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(600) OPERATOR_RENEW_DEADLINE_SECONDS?: number;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(600) OPERATOR_RETRY_PERIOD_SECONDS?: number;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(86_400) OPERATOR_RESYNC_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(2)
+  @Max(600)
+  OPERATOR_LEASE_DURATION_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  OPERATOR_RENEW_DEADLINE_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  OPERATOR_RETRY_PERIOD_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  OPERATOR_RESYNC_SECONDS?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(64) OPERATOR_CONCURRENCY?: number;
   @IsOptional() @IsString() @MinLength(1) POD_NAME?: string;
 

@@ -18,6 +18,14 @@ const HINTS: Record<string, string> = {
   SESSION_TOUCH_AFTER_SECONDS: 'must be an integer from 0 to 86400 (0: every request writes)',
 };
 
+/** The `source.component` of the Events each role records. */
+const EVENT_COMPONENTS: Record<AppConfig['role'], string> = {
+  api: 'kiada-autoscaler-api',
+  operator: 'kiada-autoscaler-operator',
+  all: 'kiada-autoscaler',
+  migrate: 'kiada-autoscaler',
+};
+
 /**
  * Validates the environment once and turns it into the typed AppConfig every module
  * reads. Throws ConfigError whose message is one line naming the first bad variable.
@@ -38,7 +46,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const role = vars.APP_ROLE ?? 'all';
   // Only roles that serve sessions need the secret (not the operator, not migrations).
   if (production && !vars.SESSION_SECRET && (role === 'api' || role === 'all')) {
-    throw new ConfigError('SESSION_SECRET', 'is required when NODE_ENV=production (32+ characters)');
+    throw new ConfigError(
+      'SESSION_SECRET',
+      'is required when NODE_ENV=production (32+ characters)',
+    );
   }
 
   const policy = validatePolicy({
@@ -49,6 +60,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   });
 
   const operatorNamespace = vars.OPERATOR_NAMESPACE ?? '';
+  const instance = vars.POD_NAME ?? `${hostname()}-${process.pid}`;
   const leaseDurationSeconds = vars.OPERATOR_LEASE_DURATION_SECONDS ?? 15;
   const renewDeadlineSeconds = vars.OPERATOR_RENEW_DEADLINE_SECONDS ?? 10;
   const retryPeriodSeconds = vars.OPERATOR_RETRY_PERIOD_SECONDS ?? 2;
@@ -78,7 +90,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     log: {
       level: vars.LOG_LEVEL ?? 'info',
-      format: (vars.LOG_FORMAT as 'json' | 'pretty' | undefined) ?? (production ? 'json' : 'pretty'),
+      format:
+        (vars.LOG_FORMAT as 'json' | 'pretty' | undefined) ?? (production ? 'json' : 'pretty'),
     },
     database: {
       type: vars.DATABASE_URL ? 'mysql' : 'better-sqlite3',
@@ -117,9 +130,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       retryPeriodSeconds,
       resyncSeconds: vars.OPERATOR_RESYNC_SECONDS ?? 300,
       concurrency: vars.OPERATOR_CONCURRENCY ?? 8,
-      identity: vars.POD_NAME ?? `${hostname()}-${process.pid}`,
+      identity: instance,
     },
-    kubernetes: { kubeconfigPath: vars.KUBECONFIG },
+    kubernetes: {
+      kubeconfigPath: vars.KUBECONFIG,
+      eventSource: { component: EVENT_COMPONENTS[role], instance },
+    },
   };
 }
 

@@ -12,7 +12,11 @@ export function parseTiers(raw: string): ScalingTier[] {
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0);
   if (entries.length === 0) {
-    throw new ConfigError('SCALING_TIERS', 'must list at least one "belowUsers:replicas" tier', raw);
+    throw new ConfigError(
+      'SCALING_TIERS',
+      'must list at least one "belowUsers:replicas" tier',
+      raw,
+    );
   }
   const tiers = entries.map((entry) => {
     const match = /^(\d+):(\d+)$/.exec(entry);
@@ -28,7 +32,11 @@ export function parseTiers(raw: string): ScalingTier[] {
   tiers.forEach((tier, index) => {
     const previous = tiers[index - 1];
     if (previous && tier.belowUsers <= previous.belowUsers) {
-      throw new ConfigError('SCALING_TIERS', 'must be sorted by strictly increasing user counts', raw);
+      throw new ConfigError(
+        'SCALING_TIERS',
+        'must be sorted by strictly increasing user counts',
+        raw,
+      );
     }
     if (previous && tier.replicas < previous.replicas) {
       throw new ConfigError('SCALING_TIERS', 'must not give fewer replicas to more users', raw);

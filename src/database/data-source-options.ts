@@ -27,7 +27,8 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
       extra: { connectionLimit: 20 },
     };
   }
-  if (database.sqlitePath !== ':memory:') mkdirSync(dirname(database.sqlitePath), { recursive: true });
+  if (database.sqlitePath !== ':memory:')
+    mkdirSync(dirname(database.sqlitePath), { recursive: true });
   return {
     ...common,
     type: 'better-sqlite3',

@@ -1,4 +1,4 @@
-import { Session } from '../auth/session/session.entity.js';
+import { Session } from '../sessions/session.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, for the migration CLI (the app itself uses autoLoadEntities). */

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
+import { SystemClock } from '../common/clock.js';
 
 interface Query {
   query: string;
@@ -15,7 +16,9 @@ import { buildDataSourceOptions } from './data-source-options.js';
  */
 function writeMigration(name: string, timestamp: number, up: Query[], down: Query[]): string {
   const lines = (queries: Query[]) =>
-    queries.map((query) => `    await queryRunner.query(${JSON.stringify(query.query)});`).join('\n');
+    queries
+      .map((query) => `    await queryRunner.query(${JSON.stringify(query.query)});`)
+      .join('\n');
   const file = `src/database/migrations/${timestamp}-${name}.ts`;
   writeFileSync(
     file,
@@ -39,7 +42,9 @@ ${lines(down)}
 
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
-  const dataSource = await new DataSource(buildDataSourceOptions(loadConfigFromEnvironment().database)).initialize();
+  const dataSource = await new DataSource(
+    buildDataSourceOptions(loadConfigFromEnvironment().database),
+  ).initialize();
   try {
     if (command === 'revert') {
       await dataSource.undoLastMigration({ transaction: 'each' });
@@ -53,8 +58,15 @@ async function main(): Promise<void> {
         console.log('entities and schema agree: nothing to generate');
         return;
       }
-      const file = writeMigration(name, Date.now(), sql.upQueries, sql.downQueries.reverse());
-      console.log(`wrote ${file}: review it (generated SQL is specific to this database), then add it to migrations/index.ts`);
+      const file = writeMigration(
+        name,
+        new SystemClock().now(),
+        sql.upQueries,
+        sql.downQueries.reverse(),
+      );
+      console.log(
+        `wrote ${file}: review it (generated SQL is specific to this database), then add it to migrations/index.ts`,
+      );
     } else {
       throw new Error('usage: migration-cli revert | generate <Name>');
     }

@@ -1,6 +1,11 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { READINESS_CHECKS } from './health.constants.js';
 
 @ApiTags('health')
@@ -9,7 +14,9 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     @Optional() private readonly database?: TypeOrmHealthIndicator,
-    @Optional() @Inject(READINESS_CHECKS) private readonly readinessChecks: HealthIndicatorFunction[] = [],
+    @Optional()
+    @Inject(READINESS_CHECKS)
+    private readonly readinessChecks: HealthIndicatorFunction[] = [],
   ) {}
 
   /** Liveness: the process answers. Never depends on the database or the cluster. */

@@ -12,7 +12,11 @@ import { VALIDATION_OPTIONS } from './validation.js';
  * users get: request ids and logs, security headers, body limits, strict DTO validation.
  * Sessions and passport are wired by AuthModule itself.
  */
-export function configureHttpApp(app: NestExpressApplication, config: AppConfig, pino: Logger): void {
+export function configureHttpApp(
+  app: NestExpressApplication,
+  config: AppConfig,
+  pino: Logger,
+): void {
   if (config.http.trustProxy !== undefined) app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
   app.use(requestLogging(pino));
@@ -20,7 +24,10 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
     helmet({
       // Swagger UI needs inline styles/scripts of its own; everything else keeps helmet's defaults.
       contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"] },
+        directives: {
+          'script-src': ["'self'", "'unsafe-inline'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+        },
       },
     }),
   );

@@ -13,7 +13,11 @@ export function setUpSwagger(app: INestApplication): void {
           'Log in with POST /auth/login: the browser keeps the session cookie, so "Try it out" works on the other endpoints.',
       )
       .setVersion('0.1.0')
-      .addCookieAuth(SESSION_COOKIE_NAME, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE_NAME })
+      .addCookieAuth(SESSION_COOKIE_NAME, {
+        type: 'apiKey',
+        in: 'cookie',
+        name: SESSION_COOKIE_NAME,
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,8 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { AppConfigModule, loadConfig } from '../config/index.js';
-import { ClientNodeKubernetesGateway } from './client-node.kubernetes.gateway.js';
-import { KubernetesGateway } from './kubernetes.gateway.js';
-import { KubernetesModule } from './kubernetes.module.js';
+import { ClientNodeKubernetes } from './client-node/client-node-kubernetes.js';
+import { KubernetesModule, KUBERNETES_PORTS } from './kubernetes.module.js';
+import { DeploymentApi } from './ports/deployment.api.js';
 
 describe(KubernetesModule.name, () => {
   it('starts without a cluster; calls then fail with status 0', async () => {
@@ -12,11 +12,13 @@ describe(KubernetesModule.name, () => {
         KubernetesModule,
       ],
     }).compile();
-    const gateway = moduleRef.get(KubernetesGateway);
-    expect(gateway).toBeInstanceOf(ClientNodeKubernetesGateway);
-    await expect(gateway.getDeployment('default', 'kiada')).rejects.toMatchObject({
+    const deployments = moduleRef.get(DeploymentApi);
+    expect(deployments).toBeInstanceOf(ClientNodeKubernetes);
+    await expect(deployments.getDeployment('default', 'kiada')).rejects.toMatchObject({
       statusCode: 0,
     });
+    // Every port is the same adapter: one set of HTTP clients per process.
+    for (const port of KUBERNETES_PORTS) expect(moduleRef.get(port)).toBe(deployments);
     await moduleRef.close();
   });
 });

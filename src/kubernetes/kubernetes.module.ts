@@ -1,27 +1,44 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { Clock, SystemClock } from '../common/clock.js';
 import type { AppConfig } from '../config/index.js';
-import { ClientNodeKubernetesGateway } from './client-node.kubernetes.gateway.js';
+import { ClientNodeKubernetes } from './client-node/client-node-kubernetes.js';
 import { loadKubeConfig } from './kube-config.js';
-import { KubernetesGateway } from './kubernetes.gateway.js';
+import { DeploymentApi } from './ports/deployment.api.js';
+import { EventApi } from './ports/event.api.js';
+import { LeaseApi } from './ports/lease.api.js';
+import { ListWatchApi } from './ports/list-watch.api.js';
+import { ServiceCountSpecApi } from './ports/service-count-spec.api.js';
+import { ServiceCountStatusApi } from './ports/service-count-status.api.js';
+
+/** The ports, each bound to the one @kubernetes/client-node adapter of the process. */
+export const KUBERNETES_PORTS = [
+  ServiceCountSpecApi,
+  ServiceCountStatusApi,
+  DeploymentApi,
+  ListWatchApi,
+  EventApi,
+  LeaseApi,
+] as const;
 
 /**
- * Provides the KubernetesGateway port backed by @kubernetes/client-node. Tests override
- * the provider (`.overrideProvider(KubernetesGateway).useValue(new InMemoryKubernetesGateway())`).
+ * Provides the narrow Kubernetes ports (the api role injects ServiceCountSpecApi and
+ * EventApi; the operator the others), all backed by one ClientNodeKubernetes. Tests
+ * override them with an InMemoryKubernetes (`overrideKubernetes` in its file).
  */
 @Module({
   providers: [
+    { provide: Clock, useClass: SystemClock },
     {
-      provide: KubernetesGateway,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) =>
-        new ClientNodeKubernetesGateway(
-          loadKubeConfig(config.get('kubernetes', { infer: true }).kubeconfigPath),
-          'kiada-autoscaler',
-          config.get('operator', { infer: true }).identity,
-        ),
+      provide: ClientNodeKubernetes,
+      inject: [ConfigService, Clock],
+      useFactory: (config: ConfigService<AppConfig, true>, clock: Clock) => {
+        const { kubeconfigPath, eventSource } = config.get('kubernetes', { infer: true });
+        return new ClientNodeKubernetes(loadKubeConfig(kubeconfigPath), eventSource, clock);
+      },
     },
+    ...KUBERNETES_PORTS.map((port) => ({ provide: port, useExisting: ClientNodeKubernetes })),
   ],
-  exports: [KubernetesGateway],
+  exports: [...KUBERNETES_PORTS],
 })
 export class KubernetesModule {}

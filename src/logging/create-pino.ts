@@ -7,7 +7,10 @@ export function createPino(log: AppConfig['log']): Logger {
   if (log.format === 'pretty' && prettyAvailable()) {
     return pino({
       level: log.level,
-      transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+      },
     });
   }
   return pino({ level: log.level });

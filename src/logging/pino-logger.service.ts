@@ -24,10 +24,17 @@ export class PinoLoggerService implements LoggerService {
     this.write('fatal', message, params);
   }
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, params: unknown[]): void {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    params: unknown[],
+  ): void {
     // Nest passes the context last; for errors a stack may come before it.
     const context = typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
-    const stack = level === 'error' && typeof params[0] === 'string' && params.length > 1 ? params[0] : undefined;
+    const stack =
+      level === 'error' && typeof params[0] === 'string' && params.length > 1
+        ? params[0]
+        : undefined;
     if (message instanceof Error) {
       this.pino[level]({ context, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {

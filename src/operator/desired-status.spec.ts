@@ -1,5 +1,5 @@
 import type { KiadaServiceCount } from '../kubernetes/kiada-service-count.js';
-import type { DeploymentState } from '../kubernetes/kubernetes.gateway.js';
+import type { DeploymentState } from '../kubernetes/kubernetes.types.js';
 import { desiredStatus, statusEquals } from './desired-status.js';
 
 const T0 = '2025-01-01T00:00:00.000Z';

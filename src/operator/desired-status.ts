@@ -3,7 +3,7 @@ import type {
   KiadaServiceCount,
   KiadaServiceCountStatus,
 } from '../kubernetes/kiada-service-count.js';
-import type { DeploymentState } from '../kubernetes/kubernetes.gateway.js';
+import type { DeploymentState } from '../kubernetes/kubernetes.types.js';
 
 export const CONDITION_SCALED = 'Scaled';
 export const CONDITION_READY = 'Ready';

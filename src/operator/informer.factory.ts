@@ -1,17 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import {
-  KubernetesGateway,
-  WatchableKind,
-  WatchableKinds,
-} from '../kubernetes/kubernetes.gateway.js';
 import { Clock } from '../common/clock.js';
+import type { WatchableKind, WatchableKinds } from '../kubernetes/kubernetes.types.js';
+import { ListWatchApi } from '../kubernetes/ports/list-watch.api.js';
 import { Informer, InformerHandlers, InformerOptions } from './informer.js';
 
-/** Builds informers on the injected KubernetesGateway and Clock (tests bind fakes). */
+/** Builds informers on the injected ListWatchApi and Clock (tests bind fakes). */
 @Injectable()
 export class InformerFactory {
   constructor(
-    private readonly gateway: KubernetesGateway,
+    private readonly listWatch: ListWatchApi,
     private readonly clock: Clock,
   ) {}
 
@@ -21,6 +18,6 @@ export class InformerFactory {
     handlers: InformerHandlers<WatchableKinds[K]>,
     options: InformerOptions,
   ): Informer<K> {
-    return new Informer(this.gateway, this.clock, kind, namespace, handlers, options);
+    return new Informer(this.listWatch, this.clock, kind, namespace, handlers, options);
   }
 }

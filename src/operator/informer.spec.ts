@@ -1,6 +1,5 @@
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
-import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
-import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
+import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
 import { Informer, InformerRestartReason } from './informer.js';
 import { InformerFactory } from './informer.factory.js';
 import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
@@ -8,14 +7,14 @@ import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 const NS = 'default';
 
 describe(Informer.name, () => {
-  let kube: InMemoryKubernetesGateway;
+  let kube: InMemoryKubernetes;
   let clock: FakeClock;
   let informer: Informer<'Deployment'>;
   let seen: string[];
   let restarts: InformerRestartReason[];
 
   const start = async (options: { resyncMs?: number; watchdogMs?: number } = {}) => {
-    informer = new InformerFactory(kube as KubernetesGateway, clock).create(
+    informer = new InformerFactory(kube, clock).create(
       'Deployment',
       NS,
       {
@@ -41,7 +40,7 @@ describe(Informer.name, () => {
   const watchCalls = () => kube.callsOf('watch');
 
   beforeEach(() => {
-    kube = new InMemoryKubernetesGateway();
+    kube = new InMemoryKubernetes();
     clock = new FakeClock();
     seen = [];
     restarts = [];
@@ -64,6 +63,7 @@ describe(Informer.name, () => {
     kube.putDeployment(NS, 'kiada', 2);
     kube.putDeployment(NS, 'other', 1);
     kube.putDeployment('elsewhere', 'kiada', 5);
+    await flushPromises(); // watch events arrive on a later turn, as from a server
     expect(seen).toEqual(['add kiada=1', 'update kiada=2', 'add other=1']);
     expect(
       informer
@@ -78,6 +78,7 @@ describe(Informer.name, () => {
     kube.putDeployment(NS, 'kiada', 1);
     await start();
     kube.putDeployment(NS, 'kiada', 2);
+    await flushPromises();
     const lastVersion = informer.get(`${NS}/kiada`)?.metadata.resourceVersion;
 
     kube.failNext('watch', 500);
@@ -95,6 +96,7 @@ describe(Informer.name, () => {
     expect(restarts).toEqual(['error', 'error']);
 
     kube.putDeployment(NS, 'kiada', 3);
+    await flushPromises();
     expect(seen.at(-1)).toBe('update kiada=3');
   });
 

@@ -1,14 +1,16 @@
 import { Logger } from '@nestjs/common';
+import { backoffDelay, BackoffOptions } from '../common/backoff.js';
+import type { Clock, Timer } from '../common/clock.js';
+import { errorMessage } from '../common/error-message.js';
+import { FailureStreak } from '../common/failure-streak.js';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
 import type {
-  KubernetesGateway,
   WatchableKind,
   WatchableKinds,
   WatchEventType,
   WatchHandle,
-} from '../kubernetes/kubernetes.gateway.js';
-import { backoffDelay, BackoffOptions } from '../common/backoff.js';
-import type { Clock, Timer } from '../common/clock.js';
+} from '../kubernetes/kubernetes.types.js';
+import type { ListWatchApi } from '../kubernetes/ports/list-watch.api.js';
 import { objectKey, ObjectKey } from './object-key.js';
 
 export interface InformerHandlers<T> {
@@ -50,7 +52,7 @@ export class Informer<K extends WatchableKind> {
   private resourceVersion = '';
   private epoch = 0;
   private running = false;
-  private failures = 0;
+  private readonly failures: FailureStreak;
   private watch?: WatchHandle;
   private watchOpenedAt = 0;
   private restartTimer?: Timer;
@@ -59,7 +61,7 @@ export class Informer<K extends WatchableKind> {
   private hasSynced = false;
 
   constructor(
-    private readonly gateway: KubernetesGateway,
+    private readonly listWatch: ListWatchApi,
     private readonly clock: Clock,
     readonly kind: K,
     readonly namespace: string | undefined,
@@ -67,6 +69,7 @@ export class Informer<K extends WatchableKind> {
     private readonly options: InformerOptions,
   ) {
     this.logger = new Logger(`Informer(${kind})`);
+    this.failures = new FailureStreak(this.logger, `list/watch of ${kind}`);
   }
 
   /** True once the first list has filled the cache. */
@@ -101,7 +104,7 @@ export class Informer<K extends WatchableKind> {
   private async listAndWatch(): Promise<void> {
     const epoch = ++this.epoch;
     try {
-      const result = await this.gateway.list(this.kind, this.namespace);
+      const result = await this.listWatch.list(this.kind, this.namespace);
       if (epoch !== this.epoch) return;
       this.replace(result.items);
       this.resourceVersion = result.resourceVersion;
@@ -116,7 +119,7 @@ export class Informer<K extends WatchableKind> {
   private async openWatch(epoch: number): Promise<void> {
     this.watchOpenedAt = this.clock.now();
     try {
-      const handle = await this.gateway.watch(this.kind, this.namespace, this.resourceVersion, {
+      const handle = await this.listWatch.watch(this.kind, this.namespace, this.resourceVersion, {
         onEvent: (type, object) => {
           if (epoch === this.epoch) this.onWatchEvent(type, object);
         },
@@ -136,7 +139,7 @@ export class Informer<K extends WatchableKind> {
   }
 
   private onWatchEvent(type: WatchEventType, object: WatchableKinds[K]): void {
-    this.failures = 0;
+    this.failures.succeeded();
     this.armWatchdog(this.epoch);
     const meta = (object as Meta).metadata;
     if (meta?.resourceVersion) this.resourceVersion = meta.resourceVersion;
@@ -179,10 +182,10 @@ export class Informer<K extends WatchableKind> {
 
   /** Reopens after a failure: watch from the last resourceVersion, or list first. */
   private retry(reason: InformerRestartReason, error: unknown): void {
-    this.failures++;
-    const delay = backoffDelay(this.failures, this.options.backoff);
-    this.logger.warn(
-      `${reason === 'closed' ? 'watch closed' : 'list/watch failed'}: ${describe(error)}; retrying in ${delay} ms (attempt ${this.failures})`,
+    const attempt = this.failures.count + 1;
+    const delay = backoffDelay(attempt, this.options.backoff);
+    this.failures.failed(
+      `${reason === 'closed' ? 'watch closed' : 'list/watch failed'}: ${errorMessage(error)}; retrying in ${delay} ms (attempt ${attempt})`,
     );
     this.options.onRestart?.(reason, error);
     this.schedule(delay, () => void this.resume());
@@ -253,11 +256,7 @@ export class Informer<K extends WatchableKind> {
     try {
       handler();
     } catch (error) {
-      this.logger.error(`event handler failed: ${describe(error)}`);
+      this.logger.error(`event handler failed: ${errorMessage(error)}`);
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

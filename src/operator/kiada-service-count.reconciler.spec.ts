@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
-import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
-import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
+import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
+import { inMemoryKubernetesProviders } from '../kubernetes/testing/kubernetes-testing.js';
 import { Clock } from '../common/clock.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
 import { OperatorMetrics } from './operator.metrics.js';
@@ -13,7 +13,7 @@ const WRITES = ['scaleDeployment', 'patchServiceCountStatus', 'recordEvent'] as 
 
 describe(KiadaServiceCountReconciler.name, () => {
   let sut: KiadaServiceCountReconciler;
-  let kube: InMemoryKubernetesGateway;
+  let kube: InMemoryKubernetes;
 
   const putResource = (kiadaServiceCount: number, targetName?: string) =>
     kube.putServiceCount({
@@ -30,12 +30,12 @@ describe(KiadaServiceCountReconciler.name, () => {
   const status = () => kube.serviceCount(NS, NAME)?.status;
 
   beforeEach(async () => {
-    kube = new InMemoryKubernetesGateway();
+    kube = new InMemoryKubernetes();
     const moduleRef = await Test.createTestingModule({
       providers: [
         KiadaServiceCountReconciler,
         OperatorMetrics,
-        { provide: KubernetesGateway, useValue: kube },
+        ...inMemoryKubernetesProviders(kube),
         { provide: Clock, useValue: new FakeClock() },
       ],
     }).compile();

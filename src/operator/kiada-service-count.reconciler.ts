@@ -6,8 +6,12 @@ import {
   KSC_KIND,
   KSC_PLURAL,
 } from '../kubernetes/kiada-service-count.js';
-import { EventRecord, KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
 import { Clock } from '../common/clock.js';
+import { errorMessage } from '../common/error-message.js';
+import type { EventRecord } from '../kubernetes/kubernetes.types.js';
+import { DeploymentApi } from '../kubernetes/ports/deployment.api.js';
+import { EventApi } from '../kubernetes/ports/event.api.js';
+import { ServiceCountStatusApi } from '../kubernetes/ports/service-count-status.api.js';
 import { CONDITION_SCALED, desiredStatus, statusEquals } from './desired-status.js';
 import { OperatorMetrics } from './operator.metrics.js';
 import { targetNameOf } from './target-ref.js';
@@ -33,13 +37,15 @@ export class KiadaServiceCountReconciler {
   private readonly logger = new Logger(KiadaServiceCountReconciler.name);
 
   constructor(
-    private readonly gateway: KubernetesGateway,
+    private readonly serviceCounts: ServiceCountStatusApi,
+    private readonly deployments: DeploymentApi,
+    private readonly events: EventApi,
     private readonly clock: Clock,
     private readonly metrics: OperatorMetrics,
   ) {}
 
   async reconcile(namespace: string, name: string): Promise<ReconcileOutcome> {
-    const resource = await this.gateway.getServiceCount(namespace, name);
+    const resource = await this.serviceCounts.getServiceCount(namespace, name);
     if (!resource) {
       this.logger.log(`${CRD_NAME} ${namespace}/${name} is gone; nothing to reconcile`);
       return { found: false };
@@ -57,11 +63,11 @@ export class KiadaServiceCountReconciler {
       return { found: true };
     }
 
-    let deployment = await this.gateway.getDeployment(namespace, targetName);
+    let deployment = await this.deployments.getDeployment(namespace, targetName);
     let scaled: ReconcileOutcome['scaled'];
     let scaledAt: string | undefined;
     if (deployment && deployment.replicas !== desired) {
-      await this.gateway.scaleDeployment(namespace, targetName, desired);
+      await this.deployments.scaleDeployment(namespace, targetName, desired);
       scaled = { from: deployment.replicas, to: desired };
       scaledAt = new Date(this.clock.now()).toISOString();
       this.metrics.scales.inc({ direction: desired > deployment.replicas ? 'up' : 'down' });
@@ -75,7 +81,7 @@ export class KiadaServiceCountReconciler {
         `Scaled Deployment "${targetName}" from ${scaled.from} to ${desired} replicas`,
       );
       // Read back what the API server now holds (spec replicas and readiness).
-      deployment = (await this.gateway.getDeployment(namespace, targetName)) ?? {
+      deployment = (await this.deployments.getDeployment(namespace, targetName)) ?? {
         ...deployment,
         replicas: desired,
       };
@@ -105,7 +111,7 @@ export class KiadaServiceCountReconciler {
     });
     let statusWritten = false;
     if (!statusEquals(resource.status, status)) {
-      await this.gateway.patchServiceCountStatus(namespace, name, status);
+      await this.serviceCounts.patchServiceCountStatus(namespace, name, status);
       statusWritten = true;
     }
     return { found: true, targetFound: deployment !== null, scaled, statusWritten };
@@ -120,7 +126,7 @@ export class KiadaServiceCountReconciler {
   ): Promise<void> {
     const namespace = resource.metadata.namespace ?? '';
     try {
-      await this.gateway.recordEvent({
+      await this.events.recordEvent({
         namespace,
         involvedObject: {
           apiVersion: KSC_API_VERSION,
@@ -134,9 +140,7 @@ export class KiadaServiceCountReconciler {
         message,
       });
     } catch (error) {
-      this.logger.warn(
-        `Could not record ${reason} event: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`Could not record ${reason} event: ${errorMessage(error)}`);
     }
   }
 }

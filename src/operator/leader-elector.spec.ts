@@ -1,4 +1,4 @@
-import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
+import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
 import { LeaderElector } from './leader-elector.js';
 import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 
@@ -6,7 +6,7 @@ const LEASE = { namespace: 'kiada', name: 'kiada-autoscaler-operator' };
 const TIMING = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
 
 describe(LeaderElector.name, () => {
-  let kube: InMemoryKubernetesGateway;
+  let kube: InMemoryKubernetes;
   let clock: FakeClock;
   let electors: LeaderElector[];
   let log: string[];
@@ -28,7 +28,7 @@ describe(LeaderElector.name, () => {
   const lease = () => kube.getLease(LEASE.namespace, LEASE.name);
 
   beforeEach(() => {
-    kube = new InMemoryKubernetesGateway();
+    kube = new InMemoryKubernetes();
     clock = new FakeClock();
     electors = [];
     log = [];

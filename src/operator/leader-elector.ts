@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
-import type { KubernetesGateway, LeaseState } from '../kubernetes/kubernetes.gateway.js';
 import type { Clock, Timer } from '../common/clock.js';
+import { errorMessage } from '../common/error-message.js';
+import { FailureStreak } from '../common/failure-streak.js';
+import type { LeaseState } from '../kubernetes/kubernetes.types.js';
+import type { LeaseApi } from '../kubernetes/ports/lease.api.js';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -34,17 +37,19 @@ export class LeaderElector {
   private leading = false;
   private lastRenewAt = 0;
   private observed?: { resourceVersion?: string; at: number };
-  /** Consecutive failed attempts, to keep an unreachable API server from flooding the log. */
-  private failedAttempts = 0;
+  /** Failed attempts in a row, logged sparingly (an unreachable API server fails every period). */
+  private readonly failures: FailureStreak;
   private timer?: Timer;
   private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly gateway: KubernetesGateway,
+    private readonly leases: LeaseApi,
     private readonly clock: Clock,
     private readonly options: LeaderElectionOptions,
     private readonly callbacks: LeaderCallbacks,
-  ) {}
+  ) {
+    this.failures = new FailureStreak(this.logger, `Lease ${options.namespace}/${options.name}`);
+  }
 
   get isLeader(): boolean {
     return this.leading;
@@ -101,9 +106,9 @@ export class LeaderElector {
     const nowIso = new Date(now).toISOString();
     const durationSeconds = Math.ceil(this.options.leaseDurationMs / 1000);
     try {
-      const current = await this.gateway.getLease(namespace, name);
+      const current = await this.leases.getLease(namespace, name);
       if (!current) {
-        const created = await this.gateway.createLease({
+        const created = await this.leases.createLease({
           metadata: { name, namespace },
           holderIdentity: identity,
           leaseDurationSeconds: durationSeconds,
@@ -112,7 +117,7 @@ export class LeaderElector {
           leaseTransitions: 0,
         });
         this.observe(created, now);
-        this.failedAttempts = 0;
+        this.failures.succeeded();
         return 'held';
       }
       this.observe(current, now);
@@ -120,9 +125,12 @@ export class LeaderElector {
       const heldByOther = !!holder && holder !== identity;
       const expiresAt =
         this.observed!.at + (current.leaseDurationSeconds ?? durationSeconds) * 1000;
-      if (heldByOther && now < expiresAt) return 'taken';
+      if (heldByOther && now < expiresAt) {
+        this.failures.succeeded();
+        return 'taken';
+      }
       const renewing = holder === identity;
-      const replaced = await this.gateway.replaceLease({
+      const replaced = await this.leases.replaceLease({
         metadata: current.metadata,
         holderIdentity: identity,
         leaseDurationSeconds: durationSeconds,
@@ -131,19 +139,16 @@ export class LeaderElector {
         leaseTransitions: (current.leaseTransitions ?? 0) + (renewing ? 0 : 1),
       });
       this.observe(replaced, now);
-      this.failedAttempts = 0;
+      this.failures.succeeded();
       if (!renewing)
         this.logger.log(
           `${identity} acquired lease ${namespace}/${name} (previous holder: ${holder || 'none'})`,
         );
       return 'held';
     } catch (error) {
-      // Retried every retry period: log a streak's first failure and then every 30th.
-      if (this.failedAttempts++ % 30 === 0) {
-        this.logger.warn(
-          `Lease ${namespace}/${name} (attempt ${this.failedAttempts}): ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
+      this.failures.failed(
+        `Lease ${namespace}/${name} (attempt ${this.failures.count + 1}): ${errorMessage(error)}`,
+      );
       return 'failed';
     }
   }
@@ -158,10 +163,10 @@ export class LeaderElector {
   private async release(): Promise<void> {
     const { namespace, name, identity } = this.options;
     try {
-      const current = await this.gateway.getLease(namespace, name);
+      const current = await this.leases.getLease(namespace, name);
       if (!current || current.holderIdentity !== identity) return;
       const nowIso = new Date(this.clock.now()).toISOString();
-      await this.gateway.replaceLease({
+      await this.leases.replaceLease({
         metadata: current.metadata,
         holderIdentity: undefined,
         leaseDurationSeconds: 1,
@@ -171,9 +176,7 @@ export class LeaderElector {
       });
       this.logger.log(`${identity} released lease ${namespace}/${name}`);
     } catch (error) {
-      this.logger.warn(
-        `Could not release lease: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`Could not release lease: ${errorMessage(error)}`);
     }
   }
 }

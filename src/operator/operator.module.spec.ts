@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { AppConfigModule, loadConfig } from '../config/index.js';
-import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
-import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
+import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
+import { overrideKubernetes } from '../kubernetes/testing/kubernetes-testing.js';
 import { Clock } from '../common/clock.js';
 import { OperatorModule } from './operator.module.js';
 import { OperatorService } from './operator.service.js';
@@ -9,23 +9,24 @@ import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 
 describe(OperatorModule.name, () => {
   it('starts on bootstrap with the fake gateway and stops on shutdown', async () => {
-    const kube = new InMemoryKubernetesGateway();
+    const kube = new InMemoryKubernetes();
     const clock = new FakeClock();
     kube.putDeployment('default', 'kiada', 1);
     kube.putServiceCount({
       metadata: { name: 'hanyang-kiada-autoscaler', namespace: 'default' },
       spec: { owner: 'hanyang-university-graduation-37-team', kiadaServiceCount: 2 },
     });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        AppConfigModule.forRoot(
-          loadConfig({ OPERATOR_NAMESPACE: 'default', POD_NAME: 'operator-0' }),
-        ),
-        OperatorModule,
-      ],
-    })
-      .overrideProvider(KubernetesGateway)
-      .useValue(kube)
+    const moduleRef = await overrideKubernetes(
+      Test.createTestingModule({
+        imports: [
+          AppConfigModule.forRoot(
+            loadConfig({ OPERATOR_NAMESPACE: 'default', POD_NAME: 'operator-0' }),
+          ),
+          OperatorModule,
+        ],
+      }),
+      kube,
+    )
       .overrideProvider(Clock)
       .useValue(clock)
       .compile();

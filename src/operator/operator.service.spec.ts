@@ -3,8 +3,8 @@ import { Test } from '@nestjs/testing';
 import { register } from 'prom-client';
 import type { AppConfig } from '../config/index.js';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
-import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
-import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
+import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
+import { inMemoryKubernetesProviders } from '../kubernetes/testing/kubernetes-testing.js';
 import { Clock } from '../common/clock.js';
 import { InformerFactory } from './informer.factory.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
@@ -30,7 +30,7 @@ const operatorConfig = (overrides: Partial<AppConfig['operator']> = {}): AppConf
 });
 
 describe(OperatorService.name, () => {
-  let kube: InMemoryKubernetesGateway;
+  let kube: InMemoryKubernetes;
   let clock: FakeClock;
   let services: OperatorService[];
 
@@ -41,7 +41,7 @@ describe(OperatorService.name, () => {
         InformerFactory,
         KiadaServiceCountReconciler,
         OperatorMetrics,
-        { provide: KubernetesGateway, useValue: kube },
+        ...inMemoryKubernetesProviders(kube),
         { provide: Clock, useValue: clock },
         {
           provide: ConfigService,
@@ -69,7 +69,7 @@ describe(OperatorService.name, () => {
     );
 
   beforeEach(() => {
-    kube = new InMemoryKubernetesGateway();
+    kube = new InMemoryKubernetes();
     clock = new FakeClock();
     services = [];
   });

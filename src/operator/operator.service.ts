@@ -1,9 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/index.js';
-import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
-import { DeploymentState, KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
 import { Clock } from '../common/clock.js';
+import { errorMessage } from '../common/error-message.js';
+import { WorkQueue } from '../common/work-queue.js';
+import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
+import type { DeploymentState } from '../kubernetes/kubernetes.types.js';
+import { LeaseApi } from '../kubernetes/ports/lease.api.js';
 import { Informer, InformerOptions, InformerRestartReason } from './informer.js';
 import { InformerFactory } from './informer.factory.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
@@ -11,7 +14,6 @@ import { LeaderElector } from './leader-elector.js';
 import { objectKey, ObjectKey, parseObjectKey } from './object-key.js';
 import { OperatorMetrics } from './operator.metrics.js';
 import { serviceCountsTargeting } from './target-ref.js';
-import { WorkQueue } from './work-queue.js';
 
 /** Reopen a watch that has delivered nothing, not even a bookmark, for this long. */
 const WATCHDOG_MS = 2 * 60_000;
@@ -39,7 +41,7 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     private readonly config: ConfigService<AppConfig, true>,
-    private readonly gateway: KubernetesGateway,
+    private readonly leases: LeaseApi,
     private readonly clock: Clock,
     private readonly informers: InformerFactory,
     private readonly reconciler: KiadaServiceCountReconciler,
@@ -64,7 +66,7 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     this.elector = new LeaderElector(
-      this.gateway,
+      this.leases,
       this.clock,
       {
         namespace: operator.leaseNamespace,
@@ -164,7 +166,7 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
       this.metrics.errors.inc({ code: String(code) });
       this.logger.warn(
         `Reconcile of ${key} failed (attempt ${queue.failuresOf(key) + 1}): ` +
-          `${error instanceof Error ? error.message : String(error)}; will retry`,
+          `${errorMessage(error)}; will retry`,
       );
       throw error;
     } finally {

@@ -1,5 +1,5 @@
 import { DEFAULT_TARGET_NAME, KiadaServiceCount } from '../kubernetes/kiada-service-count.js';
-import type { DeploymentState } from '../kubernetes/kubernetes.gateway.js';
+import type { DeploymentState } from '../kubernetes/kubernetes.types.js';
 
 /** The Deployment a KiadaServiceCount scales: `spec.targetRef.name`, default `kiada`. */
 export function targetNameOf(resource: Pick<KiadaServiceCount, 'spec'>): string {

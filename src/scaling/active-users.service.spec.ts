@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AuthEvents } from '../auth/auth-events.js';
+import { AuthEvents } from '../sessions/auth-events.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
 import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 import {
@@ -11,7 +11,7 @@ import {
   RESYNC_INTERVAL_NAME,
 } from './active-users.service.js';
 import { ScalingMetrics } from './scaling.metrics.js';
-import { FakeActiveUserCountSource } from './testing/fake-active-user-count.source.js';
+import { FakeActiveUserCountSource } from '../sessions/testing/fake-active-user-count.source.js';
 
 describe('ActiveUsers', () => {
   let clock: FakeClock;

@@ -2,10 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Observable, Subject, Subscription } from 'rxjs';
-import { AuthEvents } from '../auth/auth-events.js';
-import { ActiveUserCountSource } from '../auth/session/active-user-count.source.js';
+import { Clock } from '../common/clock.js';
+import { errorMessage } from '../common/error-message.js';
+import { FailureStreak } from '../common/failure-streak.js';
+import { WorkQueue } from '../common/work-queue.js';
 import type { AppConfig } from '../config/index.js';
-import { Clock, Timer } from '../common/clock.js';
+import { ActiveUserCountSource } from '../sessions/active-user-count.source.js';
+import { AuthEvents } from '../sessions/auth-events.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 
 /** How the count was obtained: the kept count, after sweeping expired sessions, or a full recount. */
@@ -21,16 +24,22 @@ export interface ActiveUserCount {
 /** Every resync period sweeps expired sessions; every RECOUNT_EVERY-th period recounts in full instead. */
 export const RECOUNT_EVERY = 10;
 export const RESYNC_INTERVAL_NAME = 'scaling-active-users-resync';
+/** A failed count is tried again after 1 s, doubling up to 30 s (or at the next event). */
+export const COUNT_RETRY_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
+/** The work queue's one key: there is one count. */
+const COUNT = 'count';
 
 /**
- * The number of active users, kept current cheaply:
+ * The number of active users, kept current cheaply, as a work queue with one key:
  * - auth events (signup, login, logout) request a read of the kept count; requests within
- *   SCALING_COALESCE_MS become one read, at most one operation runs at a time, and events
- *   arriving during one schedule exactly one follow-up;
+ *   SCALING_COALESCE_MS become one read (`addAfter`), one operation runs at a time, and
+ *   events arriving during one make exactly one follow-up;
  * - every SCALING_RESYNC_SECONDS a resync sweeps silently expired sessions
  *   (`sweepExpired`, cost follows the expirations), and every RECOUNT_EVERY-th resync
  *   (default: every 5 minutes) recounts from the sessions table (`recount`) to repair drift.
- * Counts are published on `counts$`. Failures are logged; the next event or resync retries.
+ *   A sweep or recount returns the current count, so it answers pending events too.
+ * Counts are published on `counts$`. A failure is logged sparingly and retried with
+ * backoff (or sooner, at the next event).
  */
 @Injectable()
 export class ActiveUsers {
@@ -38,11 +47,11 @@ export class ActiveUsers {
   private readonly subject = new Subject<ActiveUserCount>();
   private readonly coalesceMs: number;
   private readonly resyncMs: number;
+  private readonly queue: WorkQueue;
+  private readonly failures = new FailureStreak(this.logger, 'Counting active users');
   private subscription?: Subscription;
-  private timer?: Timer;
   private readPending = false;
   private resyncPending?: 'sweep' | 'recount';
-  private inFlight?: Promise<void>;
   private resyncs = 0;
   private running = false;
 
@@ -57,6 +66,7 @@ export class ActiveUsers {
     const scaling = config.get('scaling', { infer: true });
     this.coalesceMs = scaling.coalesceMs;
     this.resyncMs = scaling.resyncSeconds * 1000;
+    this.queue = new WorkQueue(() => this.countNow(), clock, { backoff: COUNT_RETRY_BACKOFF });
   }
 
   get counts$(): Observable<ActiveUserCount> {
@@ -68,8 +78,8 @@ export class ActiveUsers {
     if (this.running) return;
     this.running = true;
     this.resyncPending = 'recount';
-    this.pump();
-    await this.inFlight;
+    this.queue.add(COUNT);
+    await this.queue.idle();
     this.subscription = this.authEvents.events$.subscribe(() => this.requestRead());
     const interval = setInterval(() => this.resync(), this.resyncMs);
     interval.unref();
@@ -82,21 +92,17 @@ export class ActiveUsers {
     this.running = false;
     this.subscription?.unsubscribe();
     this.subscription = undefined;
-    this.timer?.cancel();
-    this.timer = undefined;
     if (this.schedulerRegistry.doesExist('interval', RESYNC_INTERVAL_NAME)) {
       this.schedulerRegistry.deleteInterval(RESYNC_INTERVAL_NAME);
     }
-    await this.inFlight;
+    await this.queue.shutDown();
   }
 
   /** An auth event happened: the count may have changed. Coalesced (see the class comment). */
   requestRead(): void {
     if (!this.running) return;
     this.readPending = true;
-    if (!this.inFlight && !this.timer) {
-      this.timer = this.clock.setTimeout(() => this.pump(), this.coalesceMs);
-    }
+    this.queue.addAfter(COUNT, this.coalesceMs);
   }
 
   /** One resync period: a sweep, or a full recount every RECOUNT_EVERY-th period. */
@@ -105,35 +111,22 @@ export class ActiveUsers {
     this.resyncs += 1;
     const full = this.resyncs % RECOUNT_EVERY === 0 || this.resyncPending === 'recount';
     this.resyncPending = full ? 'recount' : 'sweep';
-    if (!this.inFlight) this.pump();
+    this.queue.add(COUNT);
   }
 
-  private pump(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
-    if (this.inFlight || !this.running) return;
+  /** The queue's handler: the most thorough operation pending, once. */
+  private async countNow(): Promise<void> {
     let kind: CountKind;
     if (this.resyncPending) {
       kind = this.resyncPending;
       this.resyncPending = undefined;
-      // A sweep or recount returns the current count: it answers earlier events too.
       this.readPending = false;
     } else if (this.readPending) {
       kind = 'read';
       this.readPending = false;
     } else {
-      return;
+      return; // a delayed add after a resync already answered it
     }
-    this.inFlight = this.run(kind).finally(() => {
-      this.inFlight = undefined;
-      if (this.resyncPending) this.pump();
-      else if (this.readPending && this.running) {
-        this.timer = this.clock.setTimeout(() => this.pump(), this.coalesceMs);
-      }
-    });
-  }
-
-  private async run(kind: CountKind): Promise<void> {
     const now = this.clock.now();
     const endTimer = this.metrics.recountDuration.startTimer({ kind });
     try {
@@ -144,13 +137,17 @@ export class ActiveUsers {
             ? await this.source.sweepExpired(now)
             : await this.source.read();
       endTimer();
+      this.failures.succeeded();
       this.metrics.activeUsers.set(count);
       this.subject.next({ count, kind, at: now });
     } catch (error) {
-      this.logger.warn(
-        `Could not ${kind === 'read' ? 'read' : kind} the active-user count (retried on the next auth event or resync): ` +
-          (error instanceof Error ? error.message : String(error)),
+      // Keep what failed pending, so the retry does it again.
+      if (kind === 'read') this.readPending = true;
+      else this.resyncPending ??= kind;
+      this.failures.failed(
+        `Could not ${kind === 'read' ? 'read' : kind} the active-user count (retried with backoff, or at the next auth event): ${errorMessage(error)}`,
       );
+      throw error;
     }
   }
 }

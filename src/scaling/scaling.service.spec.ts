@@ -1,22 +1,22 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AuthEvents } from '../auth/auth-events.js';
+import { AuthEvents } from '../sessions/auth-events.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
-import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
+import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
 import { FakeClock } from '../common/testing/fake-clock.js';
 import { ActiveUsers } from './active-users.service.js';
 import { ScalingController } from './scaling.controller.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 import { ScalingService, SEED_TIMEOUT_MS } from './scaling.service.js';
 import { ServiceCountWriter } from './service-count.writer.js';
-import { FakeActiveUserCountSource } from './testing/fake-active-user-count.source.js';
+import { FakeActiveUserCountSource } from '../sessions/testing/fake-active-user-count.source.js';
 
 describe('ScalingService', () => {
   let clock: FakeClock;
   let source: FakeActiveUserCountSource;
   let events: AuthEvents;
-  let gateway: InMemoryKubernetesGateway;
+  let gateway: InMemoryKubernetes;
   let registry: SchedulerRegistry;
   let activeUsers: ActiveUsers;
   let service: ScalingService;
@@ -28,7 +28,7 @@ describe('ScalingService', () => {
     clock = new FakeClock();
     source = new FakeActiveUserCountSource();
     events = new AuthEvents();
-    gateway = new InMemoryKubernetesGateway();
+    gateway = new InMemoryKubernetes();
     registry = new SchedulerRegistry();
     const config = new ConfigService<AppConfig, true>(
       loadConfig({ SCALING_STABILIZATION_SECONDS: '300', SCALING_COALESCE_MS: '50' }),

@@ -2,8 +2,9 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { ConfigService } from '@nestjs/config';
 import { Subscription } from 'rxjs';
 import type { AppConfig, ScalingPolicyConfig } from '../config/index.js';
-import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
 import { Clock, Timer } from '../common/clock.js';
+import { errorMessage } from '../common/error-message.js';
+import { ServiceCountSpecApi } from '../kubernetes/ports/service-count-spec.api.js';
 import { ActiveUserCount, ActiveUsers } from './active-users.service.js';
 import { ScaleDownStabilizer } from './scale-down-stabilizer.js';
 import { replicasForActiveUsers } from './scaling-policy.js';
@@ -46,7 +47,7 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly counts: ActiveUsers,
     private readonly writer: ServiceCountWriter,
-    private readonly gateway: KubernetesGateway,
+    private readonly serviceCounts: ServiceCountSpecApi,
     config: ConfigService<AppConfig, true>,
     private readonly clock: Clock,
     private readonly metrics: ScalingMetrics,
@@ -111,7 +112,7 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     });
     try {
       const found = await Promise.race([
-        this.gateway.getServiceCount(namespace, resourceName),
+        this.serviceCounts.getServiceCount(namespace, resourceName),
         timeout,
       ]);
       const replicas = found?.spec.kiadaServiceCount;
@@ -120,7 +121,7 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
       }
     } catch (error) {
       this.logger.debug(
-        `Could not read ${namespace}/${resourceName} at start-up: ${error instanceof Error ? error.message : String(error)}`,
+        `Could not read ${namespace}/${resourceName} at start-up: ${errorMessage(error)}`,
       );
     } finally {
       timer?.cancel();

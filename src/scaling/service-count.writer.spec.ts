@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { loadConfig, type AppConfig } from '../config/index.js';
-import { InMemoryKubernetesGateway } from '../kubernetes/testing/in-memory-kubernetes.gateway.js';
+import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
 import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 import { ServiceCountWriter } from './service-count.writer.js';
@@ -11,7 +11,7 @@ const NAME = 'hanyang-kiada-autoscaler';
 
 describe('ServiceCountWriter', () => {
   let clock: FakeClock;
-  let gateway: InMemoryKubernetesGateway;
+  let gateway: InMemoryKubernetes;
   let metrics: ScalingMetrics;
 
   beforeAll(() => Logger.overrideLogger(false));
@@ -19,7 +19,7 @@ describe('ServiceCountWriter', () => {
 
   beforeEach(() => {
     clock = new FakeClock();
-    gateway = new InMemoryKubernetesGateway();
+    gateway = new InMemoryKubernetes();
     metrics = new ScalingMetrics();
   });
 

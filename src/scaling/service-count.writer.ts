@@ -1,17 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
+import { Clock } from '../common/clock.js';
+import { errorMessage } from '../common/error-message.js';
+import { FailureStreak } from '../common/failure-streak.js';
+import { WorkQueue } from '../common/work-queue.js';
 import type { AppConfig } from '../config/index.js';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
-import { KubernetesGateway } from '../kubernetes/kubernetes.gateway.js';
-import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
-import { Clock, Timer } from '../common/clock.js';
-import { serviceCountManifest } from './service-count-manifest.js';
+import { ServiceCountSpecApi } from '../kubernetes/ports/service-count-spec.api.js';
 import { ScalingMetrics } from './scaling.metrics.js';
+import { serviceCountManifest } from './service-count-manifest.js';
 
 /** Retry delays: 200 ms, doubling, capped at 30 s (kept up while the API is unreachable). */
 export const WRITE_BACKOFF: BackoffOptions = { initialMs: 200, maxMs: 30_000 };
-/** A failure streak is logged at its first attempt, then every this many attempts. */
-const LOG_EVERY_ATTEMPTS = 10;
 
 export interface WriteError {
   /** Kubernetes API status code; 0 when the API server could not be reached. */
@@ -34,31 +35,30 @@ export interface WriterState {
   lastError: WriteError | null;
 }
 
+/** The writer's one work-queue key: there is one resource to write. */
+const RESOURCE = 'resource';
+
 /**
  * Writes the desired replicas into spec.kiadaServiceCount of the configured
- * KiadaServiceCount, in the background:
+ * KiadaServiceCount, in the background, as a work queue with one key:
  * - `desire(n)` returns at once and never throws: callers (ultimately auth requests) are
  *   never slowed or failed; only the latest desired value matters, it supersedes any
- *   value still waiting for a retry;
+ *   value still waiting for a retry (which then writes it);
  * - it patches (JSON merge patch) only when the resource holds a different value; the value
  *   read or written last is cached, and the cache is dropped after any error (conflict,
- *   not found, unreachable) and on `desire(n, { reread: true })` (periodic resync), so a changed or deleted
- *   resource is read again;
+ *   not found, unreachable) and on `desire(n, { reread: true })` (periodic resync), so a
+ *   changed or deleted resource is read again;
  * - a missing resource is created when SCALING_CREATE_RESOURCE is on;
  * - every failure is retried with capped exponential backoff (WRITE_BACKOFF), forever while
- *   the API is unreachable; a streak is logged on its first attempt and every 10th, and its
- *   end is logged.
+ *   the API is unreachable; the streak is logged sparingly (FailureStreak).
  */
 @Injectable()
 export class ServiceCountWriter {
   private readonly logger = new Logger(ServiceCountWriter.name);
   private readonly scaling: AppConfig['scaling'];
+  private readonly queue: WorkQueue;
+  private readonly failures: FailureStreak;
   private desired?: number;
-  private dirty = false;
-  private inFlight?: Promise<void>;
-  private retryTimer?: Timer;
-  private failures = 0;
-  private stopped = false;
   private readonly stateValue: WriterState = {
     lastWrittenReplicas: null,
     lastWriteAt: null,
@@ -67,12 +67,14 @@ export class ServiceCountWriter {
   };
 
   constructor(
-    private readonly gateway: KubernetesGateway,
+    private readonly serviceCounts: ServiceCountSpecApi,
     config: ConfigService<AppConfig, true>,
     private readonly clock: Clock,
     private readonly metrics: ScalingMetrics,
   ) {
     this.scaling = config.get('scaling', { infer: true });
+    this.queue = new WorkQueue(() => this.write(), clock, { backoff: WRITE_BACKOFF });
+    this.failures = new FailureStreak(this.logger, `KiadaServiceCount ${this.resourceName}`);
   }
 
   get state(): WriterState {
@@ -84,7 +86,7 @@ export class ServiceCountWriter {
 
   /** Settles when no write is running (tests, shutdown). Does not wait for scheduled retries. */
   get idle(): Promise<void> {
-    return this.inFlight ?? Promise.resolve();
+    return this.queue.idle();
   }
 
   /**
@@ -93,143 +95,109 @@ export class ServiceCountWriter {
    * corrects a value changed behind this process's back).
    */
   desire(replicas: number, { reread = false }: { reread?: boolean } = {}): void {
-    if (this.stopped) return;
-    if (replicas !== this.desired || reread) {
-      this.desired = replicas;
-      this.dirty = true;
-    }
-    if (reread) this.observe(undefined);
-    this.kick();
+    const changed = replicas !== this.desired;
+    this.desired = replicas;
+    if (reread) this.stateValue.observedReplicas = null;
+    // While a retry is scheduled it writes the latest value; do not hurry it.
+    if ((changed || reread) && !this.queue.isScheduled(RESOURCE)) this.queue.add(RESOURCE);
   }
 
   stop(): void {
-    this.stopped = true;
-    this.retryTimer?.cancel();
-    this.retryTimer = undefined;
+    void this.queue.shutDown();
   }
 
-  private kick(): void {
-    if (
-      this.inFlight ||
-      this.retryTimer ||
-      this.stopped ||
-      !this.dirty ||
-      this.desired === undefined
-    )
-      return;
-    this.dirty = false;
+  private get resourceName(): string {
+    return `${this.scaling.namespace}/${this.scaling.resourceName}`;
+  }
+
+  /** The queue's handler: one attempt to bring the resource to the latest desired value. */
+  private async write(): Promise<void> {
     const target = this.desired;
-    this.inFlight = this.attempt(target).finally(() => {
-      this.inFlight = undefined;
-      this.kick();
-    });
-  }
-
-  private async attempt(target: number): Promise<void> {
+    if (target === undefined) return;
     try {
       await this.writeIfChanged(target);
-      this.succeeded();
     } catch (error) {
       this.failed(error);
+      throw error; // the queue retries with backoff
     }
+    this.failures.succeeded();
+    this.stateValue.lastError = null;
   }
 
   private async writeIfChanged(target: number): Promise<void> {
     const { namespace, resourceName: name } = this.scaling;
     if (this.stateValue.observedReplicas === null) {
-      const found = await this.gateway.getServiceCount(namespace, name);
+      const found = await this.serviceCounts.getServiceCount(namespace, name);
       if (!found) {
-        if (!this.scaling.createResource) {
-          throw new KubernetesApiError(
-            404,
-            `KiadaServiceCount ${namespace}/${name} does not exist and SCALING_CREATE_RESOURCE is false: create it (helm install does)`,
-            'NotFound',
-          );
-        }
-        const created = await this.gateway.createServiceCount(
-          serviceCountManifest({
-            namespace,
-            name,
-            owner: this.scaling.resourceOwner,
-            targetName: this.scaling.targetName,
-            replicas: target,
-          }),
-        );
-        this.wrote(target, created.spec.kiadaServiceCount, 'create');
-        this.logger.log(
-          `Created KiadaServiceCount ${namespace}/${name} with kiadaServiceCount=${target}`,
-        );
+        await this.create(target);
         return;
       }
-      this.observe(found.spec.kiadaServiceCount);
+      this.stateValue.observedReplicas = found.spec.kiadaServiceCount;
     }
     const previous = this.stateValue.observedReplicas;
     if (previous === target) return;
-    const patched = await this.gateway.patchServiceCountSpec(namespace, name, {
+    const patched = await this.serviceCounts.patchServiceCountSpec(namespace, name, {
       kiadaServiceCount: target,
     });
     this.wrote(target, patched.spec.kiadaServiceCount, 'patch');
     this.logger.log(
-      `Set KiadaServiceCount ${namespace}/${name} kiadaServiceCount ${previous} -> ${target}`,
+      `Set KiadaServiceCount ${this.resourceName} kiadaServiceCount ${previous} -> ${target}`,
     );
   }
 
-  /** The value the resource holds as last read or written; undefined: unknown, read it first. */
-  private observe(replicas: number | undefined): void {
-    this.stateValue.observedReplicas = replicas ?? null;
+  private async create(target: number): Promise<void> {
+    const { namespace, resourceName: name } = this.scaling;
+    if (!this.scaling.createResource) {
+      throw new KubernetesApiError(
+        404,
+        `KiadaServiceCount ${namespace}/${name} does not exist and SCALING_CREATE_RESOURCE is false: create it (helm install does)`,
+        'NotFound',
+      );
+    }
+    const created = await this.serviceCounts.createServiceCount(
+      serviceCountManifest({
+        namespace,
+        name,
+        owner: this.scaling.resourceOwner,
+        targetName: this.scaling.targetName,
+        replicas: target,
+      }),
+    );
+    this.wrote(target, created.spec.kiadaServiceCount, 'create');
+    this.logger.log(
+      `Created KiadaServiceCount ${this.resourceName} with kiadaServiceCount=${target}`,
+    );
   }
 
   private wrote(target: number, stored: number | undefined, operation: 'create' | 'patch'): void {
-    this.observe(stored ?? target);
+    this.stateValue.observedReplicas = stored ?? target;
     this.stateValue.lastWrittenReplicas = target;
     this.stateValue.lastWriteAt = new Date(this.clock.now()).toISOString();
     this.metrics.writes.inc({ operation });
   }
 
-  private succeeded(): void {
-    if (this.failures > 0) {
-      this.logger.log(
-        `KiadaServiceCount ${this.scaling.namespace}/${this.scaling.resourceName} is writable again after ${this.failures} failed attempt(s)`,
-      );
-    }
-    this.failures = 0;
-    this.stateValue.lastError = null;
-  }
-
   private failed(error: unknown): void {
     // Whatever happened, the cached value can no longer be trusted.
-    this.observe(undefined);
-    this.dirty = true;
-    this.failures += 1;
+    this.stateValue.observedReplicas = null;
     const statusCode = error instanceof KubernetesApiError ? error.statusCode : -1;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
+    const attempt = this.failures.count + 1;
     this.stateValue.lastError = {
       statusCode,
       message,
       at: new Date(this.clock.now()).toISOString(),
-      failedAttempts: this.failures,
+      failedAttempts: attempt,
     };
     this.metrics.writeErrors.inc({ code: String(statusCode) });
-
-    const delay = backoffDelay(this.failures, WRITE_BACKOFF);
-    this.log(error, statusCode, message, delay);
-    this.retryTimer = this.clock.setTimeout(() => {
-      this.retryTimer = undefined;
-      this.kick();
-    }, delay);
-  }
-
-  private log(error: unknown, statusCode: number, message: string, delayMs: number): void {
-    const target = `KiadaServiceCount ${this.scaling.namespace}/${this.scaling.resourceName}`;
     const what =
       statusCode === 0
-        ? `Kubernetes API unreachable while writing ${target}`
-        : `Writing ${target} failed (${statusCode === -1 ? 'unexpected error' : `HTTP ${statusCode}`})`;
-    const line = `${what}: ${message}; attempt ${this.failures}, retrying in ${delayMs} ms`;
+        ? `Kubernetes API unreachable while writing KiadaServiceCount ${this.resourceName}`
+        : `Writing KiadaServiceCount ${this.resourceName} failed (${statusCode === -1 ? 'unexpected error' : `HTTP ${statusCode}`})`;
     const expected = error instanceof KubernetesApiError && (error.retryable || error.notFound);
-    if (this.failures !== 1 && this.failures % LOG_EVERY_ATTEMPTS !== 0) this.logger.debug(line);
-    else if (statusCode === 409 && this.failures === 1) this.logger.debug(line);
-    else if (expected) this.logger.warn(line);
-    else this.logger.error(line);
+    const level = statusCode === 409 && attempt === 1 ? 'debug' : expected ? 'warn' : 'error';
+    this.failures.failed(
+      `${what}: ${message}; attempt ${attempt}, retrying in ${backoffDelay(attempt, WRITE_BACKOFF)} ms`,
+      level,
+    );
   }
 }

@@ -1,6 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { FakeClock } from '../common/testing/fake-clock.js';
 import { inMemoryDatabaseModule } from '../database/testing/in-memory-database.js';
 import { TypeormUsersRepository } from './typeorm-users.repository.js';
 import { User } from './user.entity.js';
@@ -13,11 +15,8 @@ describe('TypeormUsersRepository (SQLite)', () => {
 
   beforeEach(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        inMemoryDatabaseModule(),
-        TypeOrmModule.forFeature([User]),
-      ],
-      providers: [TypeormUsersRepository],
+      imports: [inMemoryDatabaseModule(), TypeOrmModule.forFeature([User])],
+      providers: [TypeormUsersRepository, { provide: Clock, useValue: new FakeClock() }],
     }).compile();
     repository = moduleRef.get(TypeormUsersRepository);
     dataSource = moduleRef.get(DataSource);

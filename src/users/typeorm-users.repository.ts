@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { User } from './user.entity.js';
 import { NewUser, UsernameTakenError, UsersRepository } from './users.repository.js';
@@ -8,7 +9,10 @@ import { NewUser, UsernameTakenError, UsersRepository } from './users.repository
 /** UsersRepository on TypeORM (MySQL/MariaDB or SQLite). */
 @Injectable()
 export class TypeormUsersRepository extends UsersRepository {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 
@@ -21,7 +25,7 @@ export class TypeormUsersRepository extends UsersRepository {
   }
 
   async create({ username, passwordHash }: NewUser): Promise<User> {
-    const user = this.users.create({ username, passwordHash, createdAt: Date.now() });
+    const user = this.users.create({ username, passwordHash, createdAt: this.clock.now() });
     try {
       // insert, not save: save() would SELECT first, and the unique index is the only judge.
       const result = await this.users.insert(user);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock, SystemClock } from '../common/clock.js';
 import { TypeormUsersRepository } from './typeorm-users.repository.js';
 import { User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
@@ -7,7 +8,11 @@ import { UsersService } from './users.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
-  providers: [UsersService, { provide: UsersRepository, useClass: TypeormUsersRepository }],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    UsersService,
+    { provide: UsersRepository, useClass: TypeormUsersRepository },
+  ],
   exports: [UsersService],
 })
 export class UsersModule {}

@@ -1,8 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ActiveUserCountSource } from '../../src/auth/session/active-user-count.source.js';
-import { TypeormSessionStore } from '../../src/auth/session/typeorm-session.store.js';
+import { ActiveUserCountRepository } from '../../src/sessions/active-user-count.repository.js';
+import { ActiveUserCountSource } from '../../src/sessions/active-user-count.source.js';
+import { SessionRepository } from '../../src/sessions/session.repository.js';
 import { closeApp, createTestApp, freshDatabase, sessionCookie } from './support.js';
 
 describe('active-user count kept by the session store (MariaDB)', () => {
@@ -52,8 +53,8 @@ describe('active-user count kept by the session store (MariaDB)', () => {
       [justExpired(), username],
     );
 
-  it('is the same store instance the sessions use', () => {
-    expect(counter).toBe(app.get(TypeormSessionStore));
+  it('is the same count the session writes keep', () => {
+    expect(counter).toBe(app.get(ActiveUserCountRepository));
   });
 
   it('counts users, not sessions, through logins and logouts', async () => {
@@ -130,12 +131,12 @@ describe('active-user count kept by the session store (MariaDB)', () => {
     await expect(counter.recount(Date.now())).resolves.toBe(expected);
     await expect(counter.read()).resolves.toBe(expected);
 
-    const store = app.get(TypeormSessionStore);
+    const sessions = app.get(SessionRepository);
     await dataSource.query(
       'UPDATE sessions SET expires_at = 1000 WHERE user_id = (SELECT id FROM users WHERE username = ?)',
       ['user1'],
     );
-    const deleted = await store.purgeExpired(Date.now());
+    const deleted = await sessions.purgeExpired(Date.now());
     expect(deleted).toBeGreaterThan(0);
     await expect(counter.read()).resolves.toBe(await liveUsers());
     await expect(counter.recount(Date.now())).resolves.toBe(await liveUsers());

@@ -88,7 +88,7 @@ export async function countRows(
   return Number(row.n);
 }
 
-/** Every error body has this shape (DESIGN.md). */
+/** Every error body has this shape (README, "REST API"). */
 export function expectErrorBody(body: unknown, statusCode: number): void {
   expect(body).toEqual(
     expect.objectContaining({ statusCode, error: expect.any(String), message: expect.any(String) }),

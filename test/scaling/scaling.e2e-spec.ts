@@ -8,8 +8,8 @@ import { loadConfig, type AppConfig } from '../../src/config/index.js';
 import { runMigrations } from '../../src/database/run-migrations.js';
 import { configureHttpApp } from '../../src/http/configure-http-app.js';
 import { createPino } from '../../src/logging/create-pino.js';
-import { KubernetesGateway } from '../../src/kubernetes/kubernetes.gateway.js';
-import { InMemoryKubernetesGateway } from '../../src/kubernetes/testing/in-memory-kubernetes.gateway.js';
+import { InMemoryKubernetes } from '../../src/kubernetes/testing/in-memory-kubernetes.js';
+import { overrideKubernetes } from '../../src/kubernetes/testing/kubernetes-testing.js';
 import { dropDatabase, freshDatabase } from '../k8s/support/database.js';
 
 const NAMESPACE = 'default';
@@ -70,7 +70,7 @@ describe('scaling across the 1,000-user boundary (MariaDB, fake Kubernetes)', ()
   let databaseUrl: string;
   let config: AppConfig;
   let app: NestExpressApplication;
-  let kubernetes: InMemoryKubernetesGateway;
+  let kubernetes: InMemoryKubernetes;
 
   const patches = () => kubernetes.callsOf('patchServiceCountSpec').map(([, , spec]) => spec);
   const stored = () => kubernetes.serviceCount(NAMESPACE, NAME)?.spec.kiadaServiceCount;
@@ -91,11 +91,11 @@ describe('scaling across the 1,000-user boundary (MariaDB, fake Kubernetes)', ()
     await runMigrations(config.database);
     await seedLiveSessions(databaseUrl, config.session.ttlSeconds * 1000);
 
-    kubernetes = new InMemoryKubernetesGateway();
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(KubernetesGateway)
-      .useValue(kubernetes)
-      .compile();
+    kubernetes = new InMemoryKubernetes();
+    const moduleRef = await overrideKubernetes(
+      Test.createTestingModule({ imports: [AppModule.forRoot(config)] }),
+      kubernetes,
+    ).compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({
       bodyParser: false,
       logger: ['warn', 'error'],

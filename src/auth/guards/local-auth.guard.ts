@@ -6,10 +6,8 @@ import { CredentialsDto } from '../dto/credentials.dto.js';
 
 /**
  * Validates the login body (guards run before pipes, so a bad body must be a 400 here,
- * not a passport "missing credentials" 401), checks the credentials with LocalStrategy and
- * logs the user in. passport 0.7's req.logIn regenerates the session (a new session id, so
- * a planted id is worthless: no fixation), stores the user id and saves the session before
- * the handler runs.
+ * not a passport "missing credentials" 401) and checks the credentials with LocalStrategy,
+ * which puts the user on the request. The session itself is started by AuthService.login.
  */
 @Injectable()
 export class LocalAuthGuard extends AuthGuard('local') {
@@ -18,8 +16,6 @@ export class LocalAuthGuard extends AuthGuard('local') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
     await this.validation.transform(request.body, { type: 'body', metatype: CredentialsDto });
-    const authenticated = (await super.canActivate(context)) as boolean;
-    await super.logIn(request);
-    return authenticated;
+    return (await super.canActivate(context)) as boolean;
   }
 }

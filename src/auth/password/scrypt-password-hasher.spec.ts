@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { ScryptPasswordHasher } from './scrypt-password-hasher.js';
 
 describe('ScryptPasswordHasher', () => {
@@ -33,7 +34,16 @@ describe('ScryptPasswordHasher', () => {
     expect(hasher.needsRehash(await hasher.hash('correct-horse'))).toBe(false);
   });
 
-  it('does a dummy verification without failing', async () => {
+  it('spends a real verification, at the configured cost, on the dummy check', async () => {
+    const verify = jest.spyOn(hasher, 'verify');
     await expect(hasher.verifyDummy('anything')).resolves.toBeUndefined();
+    expect(verify).toHaveBeenCalledTimes(1);
+    const [password, dummyHash] = verify.mock.calls[0];
+    expect(password).toBe('anything');
+    // A hash of the current parameters, so the work equals a real user's verification.
+    expect(dummyHash).toMatch(/^\$scrypt\$ln=10,r=8,p=1\$/);
+    expect(hasher.needsRehash(dummyHash)).toBe(false);
+    await expect(verify.mock.results[0].value).resolves.toBe(false);
+    verify.mockRestore();
   });
 });

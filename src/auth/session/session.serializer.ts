@@ -1,12 +1,9 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import passport from 'passport';
 import { UsersService } from '../../users/users.service.js';
 import type { AuthenticatedUser } from '../authenticated-user.js';
 
 type Done<T> = (error: unknown, value?: T | false) => void;
-
-let active: SessionSerializer | undefined;
-let registered = false;
 
 /**
  * What `session.passport.user` holds: the user as /auth/me returns it, so no request needs
@@ -42,28 +39,29 @@ export function sessionUserId(passportUser: unknown): number | null {
  * foreign key cascades), so the copy cannot outlive the user. A session holding only the
  * numeric id (the old format) loads the user as before.
  *
- * passport is a process-wide singleton whose serializers only accumulate, while Nest's
- * PassportSerializer registers a new pair per application instance: an app created after
- * another one was closed (a restart in a test) would still call the closed app's
- * deserializer first. So one pair is registered once and forwards to the serializer of
- * the live application.
+ * passport is a process-wide singleton whose serializers only accumulate (one pair per
+ * application instance: a test restarts the app). Each instance registers its own pair at
+ * start-up and, once its application is closed, answers 'pass' so passport asks the next
+ * (newer) pair: no state outside the instance.
  */
 @Injectable()
-export class SessionSerializer implements OnModuleDestroy {
-  constructor(private readonly users: UsersService) {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the one live serializer, by design
-    active = this;
-    if (!registered) {
-      registered = true;
-      passport.serializeUser((user, done) =>
-        forward().serializeUser(user as AuthenticatedUser, done),
-      );
-      passport.deserializeUser((value: unknown, done) => forward().deserializeUser(value, done));
-    }
+export class SessionSerializer implements OnModuleInit, OnModuleDestroy {
+  private live = false;
+
+  constructor(private readonly users: UsersService) {}
+
+  onModuleInit(): void {
+    this.live = true;
+    passport.serializeUser((user, done) =>
+      this.live ? this.serializeUser(user as AuthenticatedUser, done) : done('pass'),
+    );
+    passport.deserializeUser((value: unknown, done) =>
+      this.live ? this.deserializeUser(value, done) : done('pass'),
+    );
   }
 
   onModuleDestroy(): void {
-    if (active === this) active = undefined;
+    this.live = false;
   }
 
   serializeUser(user: AuthenticatedUser, done: Done<AuthenticatedUser>): void {
@@ -85,9 +83,4 @@ export class SessionSerializer implements OnModuleDestroy {
       (error: unknown) => done(error),
     );
   }
-}
-
-function forward(): SessionSerializer {
-  if (!active) throw new Error('no live application has a SessionSerializer');
-  return active;
 }

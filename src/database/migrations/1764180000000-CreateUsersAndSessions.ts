@@ -12,17 +12,27 @@ export class CreateUsersAndSessions1764180000000 implements MigrationInterface {
       new Table({
         name: 'users',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           {
             name: 'username',
             type: 'varchar',
             length: '64',
-            ...(sqlite ? { collation: 'NOCASE' } : { charset: 'utf8mb4', collation: 'utf8mb4_unicode_ci' }),
+            ...(sqlite
+              ? { collation: 'NOCASE' }
+              : { charset: 'utf8mb4', collation: 'utf8mb4_unicode_ci' }),
           },
           { name: 'password_hash', type: 'varchar', length: '255' },
           { name: 'created_at', type: 'bigint' },
         ],
-        indices: [new TableIndex({ name: 'UQ_users_username', columnNames: ['username'], isUnique: true })],
+        indices: [
+          new TableIndex({ name: 'UQ_users_username', columnNames: ['username'], isUnique: true }),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -35,8 +45,14 @@ export class CreateUsersAndSessions1764180000000 implements MigrationInterface {
           { name: 'data', type: 'text' },
         ],
         indices: [
-          new TableIndex({ name: 'IDX_sessions_expires_at_user_id', columnNames: ['expires_at', 'user_id'] }),
-          new TableIndex({ name: 'IDX_sessions_user_id_expires_at', columnNames: ['user_id', 'expires_at'] }),
+          new TableIndex({
+            name: 'IDX_sessions_expires_at_user_id',
+            columnNames: ['expires_at', 'user_id'],
+          }),
+          new TableIndex({
+            name: 'IDX_sessions_user_id_expires_at',
+            columnNames: ['user_id', 'expires_at'],
+          }),
         ],
       }),
     );

@@ -2,8 +2,8 @@ import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
 /**
  * The incrementally kept active-user count (one row, id 1): `count` users hold a session
- * that expires after `swept_until` (epoch ms). Maintained by TypeormSessionStore; see
- * src/auth/session/typeorm-session.store.ts. Table API, so it runs on MySQL and SQLite.
+ * that expires after `swept_until` (epoch ms). Maintained by ActiveUserCountRepository; see
+ * src/sessions/active-user-count.repository.ts. Table API, so it runs on MySQL and SQLite.
  */
 export class CreateActiveUserCount1764190000000 implements MigrationInterface {
   name = 'CreateActiveUserCount1764190000000';

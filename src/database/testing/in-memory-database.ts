@@ -12,5 +12,8 @@ export const IN_MEMORY_DATABASE: DatabaseConfig = {
 
 /** TypeOrmModule.forRoot on IN_MEMORY_DATABASE with the migrations applied. */
 export function inMemoryDatabaseModule(): DynamicModule {
-  return TypeOrmModule.forRoot({ ...buildDataSourceOptions(IN_MEMORY_DATABASE), migrationsRun: true });
+  return TypeOrmModule.forRoot({
+    ...buildDataSourceOptions(IN_MEMORY_DATABASE),
+    migrationsRun: true,
+  });
 }

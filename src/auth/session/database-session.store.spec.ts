@@ -2,12 +2,22 @@ import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import type { SessionData } from 'express-session';
 import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock.js';
+import { FakeClock } from '../../common/testing/fake-clock.js';
 import { inMemoryDatabaseModule } from '../../database/testing/in-memory-database.js';
-import { TypeormSessionStore } from './typeorm-session.store.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import { ActiveUserCountRepository } from '../../sessions/active-user-count.repository.js';
+import { SessionRepository } from '../../sessions/session.repository.js';
+import { DatabaseSessionStore } from './database-session.store.js';
+import { loggedInSessionData, sessionRecord } from './session-record.js';
 
 // The store and its count on the embedded SQLite with the real migrations (MariaDB: test/auth).
-describe('TypeormSessionStore (SQLite)', () => {
-  let store: TypeormSessionStore;
+// Time is a FakeClock: expiries are set and passed without real sleeps.
+describe('DatabaseSessionStore (SQLite)', () => {
+  let store: DatabaseSessionStore;
+  let count: ActiveUserCountRepository;
+  let sessions: SessionRepository;
+  let clock: FakeClock;
   let dataSource: DataSource;
 
   const data = (user: unknown, expiresAt: number) =>
@@ -17,9 +27,9 @@ describe('TypeormSessionStore (SQLite)', () => {
     }) as unknown as SessionData;
   const call = (run: (done: (error?: unknown) => void) => void) =>
     new Promise<void>((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
-  const set = (sid: string, user: unknown, expiresAt = Date.now() + 600_000) =>
+  const set = (sid: string, user: unknown, expiresAt = clock.now() + 600_000) =>
     call((done) => store.set(sid, data(user, expiresAt), done));
-  const touch = (target: TypeormSessionStore, sid: string, user: unknown, expiresAt: number) =>
+  const touch = (target: DatabaseSessionStore, sid: string, user: unknown, expiresAt: number) =>
     call((done) => target.touch(sid, data(user, expiresAt), done));
   const storedExpiry = async (sid: string) => {
     const [row] = await dataSource.query<Array<{ expires_at: unknown }>>(
@@ -30,9 +40,9 @@ describe('TypeormSessionStore (SQLite)', () => {
   };
   /** A store as another api replica would have it, with SESSION_TOUCH_AFTER_SECONDS. */
   const storeWithTouchAfter = (touchAfterSeconds: number, ttlSeconds = 1800) =>
-    new TypeormSessionStore(dataSource, {
+    new DatabaseSessionStore(sessions, clock, {
       get: () => ({ ttlSeconds, touchAfterSeconds }),
-    } as unknown as ConstructorParameters<typeof TypeormSessionStore>[1]);
+    } as unknown as ConstructorParameters<typeof DatabaseSessionStore>[2]);
   /** Counts the UPDATEs of sessions rows sent from now on. */
   const countSessionUpdates = () => {
     const statements: string[] = [];
@@ -58,16 +68,21 @@ describe('TypeormSessionStore (SQLite)', () => {
     );
 
   beforeEach(async () => {
+    clock = new FakeClock();
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        inMemoryDatabaseModule(),
-      ],
+      imports: [inMemoryDatabaseModule()],
       providers: [
-        TypeormSessionStore,
+        { provide: Clock, useValue: clock },
+        TransactionRunner,
+        ActiveUserCountRepository,
+        SessionRepository,
+        DatabaseSessionStore,
         { provide: ConfigService, useValue: { get: () => ({ ttlSeconds: 1800 }) } },
       ],
     }).compile();
-    store = moduleRef.get(TypeormSessionStore);
+    store = moduleRef.get(DatabaseSessionStore);
+    count = moduleRef.get(ActiveUserCountRepository);
+    sessions = moduleRef.get(SessionRepository);
     dataSource = moduleRef.get(DataSource);
     for (const name of ['one', 'two', 'three']) {
       await dataSource.query(
@@ -82,7 +97,7 @@ describe('TypeormSessionStore (SQLite)', () => {
   it('stores, reads back and destroys sessions; expired ones read as missing', async () => {
     await set('s1', 1);
     await expect(get('s1')).resolves.toMatchObject({ passport: { user: 1 } });
-    await set('old', 2, Date.now() - 1);
+    await set('old', 2, clock.now() - 1);
     await expect(get('old')).resolves.toBeNull();
     await destroy('s1');
     await expect(get('s1')).resolves.toBeNull();
@@ -90,41 +105,41 @@ describe('TypeormSessionStore (SQLite)', () => {
 
   it('counts users with a live session, concurrently written', async () => {
     await Promise.all([set('a1', 1), set('a2', 1), set('b1', 2), set('anon', undefined)]);
-    await expect(store.read()).resolves.toBe(2);
+    await expect(count.read()).resolves.toBe(2);
     await destroy('a1');
-    await expect(store.read()).resolves.toBe(2);
+    await expect(count.read()).resolves.toBe(2);
     await Promise.all([destroy('a2'), destroy('b1')]);
-    await expect(store.read()).resolves.toBe(0);
+    await expect(count.read()).resolves.toBe(0);
   });
 
   it('moves the count when a session changes owner (log-out keeps the row without user)', async () => {
     await set('s', 1);
     await set('s', undefined);
-    await expect(store.read()).resolves.toBe(0);
+    await expect(count.read()).resolves.toBe(0);
     await set('s', 3);
-    await expect(store.read()).resolves.toBe(1);
+    await expect(count.read()).resolves.toBe(1);
   });
 
   it('sweeps expirations and recounts to the same number', async () => {
     await Promise.all([set('a', 1), set('b1', 2), set('b2', 2), set('c', 3)]);
     await dataSource.query("UPDATE sessions SET expires_at = ? WHERE sid IN ('a', 'b1')", [
-      Date.now() - 10,
+      clock.now() - 10,
     ]);
-    await expect(store.sweepExpired(Date.now())).resolves.toBe(2);
-    await expect(store.recount(Date.now())).resolves.toBe(2);
-    await expect(store.purgeExpired(Date.now())).resolves.toBe(0); // swept, but within the grace period
+    await expect(count.sweepExpired(clock.now())).resolves.toBe(2);
+    await expect(count.recount(clock.now())).resolves.toBe(2);
+    await expect(sessions.purgeExpired(clock.now())).resolves.toBe(0); // swept, but within the grace period
     await dataSource.query("UPDATE sessions SET expires_at = 1 WHERE sid = 'a'");
-    await expect(store.purgeExpired(Date.now())).resolves.toBe(1);
-    await expect(store.recount(Date.now())).resolves.toBe(2);
+    await expect(sessions.purgeExpired(clock.now())).resolves.toBe(1);
+    await expect(count.recount(clock.now())).resolves.toBe(2);
   });
 
   it('re-counts a user whose swept session is touched', async () => {
-    await set('s', 1, Date.now() + 50);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    await expect(store.sweepExpired(Date.now())).resolves.toBe(0);
-    await call((done) => store.touch('s', data(1, Date.now() + 600_000), done));
-    await expect(store.read()).resolves.toBe(1);
-    await expect(store.recount(Date.now())).resolves.toBe(1);
+    await set('s', 1, clock.now() + 50);
+    await clock.advance(60);
+    await expect(count.sweepExpired(clock.now())).resolves.toBe(0);
+    await call((done) => store.touch('s', data(1, clock.now() + 600_000), done));
+    await expect(count.read()).resolves.toBe(1);
+    await expect(count.recount(clock.now())).resolves.toBe(1);
   });
 
   it('takes the user id from either session shape (the user object or the old numeric id)', async () => {
@@ -141,12 +156,12 @@ describe('TypeormSessionStore (SQLite)', () => {
         ['old', 3],
       ],
     );
-    await expect(store.read()).resolves.toBe(2);
+    await expect(count.read()).resolves.toBe(2);
   });
 
   it('touchAfter: a touch within it writes nothing, one past it writes the new expiry', async () => {
     const replica = storeWithTouchAfter(60);
-    const start = Date.now() + 600_000;
+    const start = clock.now() + 600_000;
     await call((done) => replica.set('s', data(1, start), done));
     const updates = countSessionUpdates();
 
@@ -161,11 +176,11 @@ describe('TypeormSessionStore (SQLite)', () => {
     // Measured from the expiry now stored, not from the first one.
     await touch(replica, 's', 1, start + 100_000);
     expect(updates()).toBe(1);
-    await expect(store.read()).resolves.toBe(1);
+    await expect(count.read()).resolves.toBe(1);
   });
 
   it('touchAfter: knows the stored expiry from get, and 0 writes every touch', async () => {
-    const start = Date.now() + 600_000;
+    const start = clock.now() + 600_000;
     await set('s', 1, start);
     const replica = storeWithTouchAfter(60);
     const always = storeWithTouchAfter(0);
@@ -188,7 +203,7 @@ describe('TypeormSessionStore (SQLite)', () => {
 
   it('touchAfter is capped at half the TTL, so an active session is always extended', async () => {
     const replica = storeWithTouchAfter(3600, 120);
-    const start = Date.now() + 60_000;
+    const start = clock.now() + 60_000;
     await call((done) => replica.set('s', data(1, start), done));
     await touch(replica, 's', 1, start + 59_000);
     await expect(storedExpiry('s')).resolves.toBe(start);
@@ -198,11 +213,24 @@ describe('TypeormSessionStore (SQLite)', () => {
 
   it('touchAfter leaves the count right when a swept session is touched past it', async () => {
     const replica = storeWithTouchAfter(60);
-    await call((done) => replica.set('s', data(1, Date.now() + 50), done));
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    await expect(replica.sweepExpired(Date.now())).resolves.toBe(0);
-    await touch(replica, 's', 1, Date.now() + 600_000);
-    await expect(replica.read()).resolves.toBe(1);
-    await expect(replica.recount(Date.now())).resolves.toBe(1);
+    await call((done) => replica.set('s', data(1, clock.now() + 50), done));
+    await clock.advance(60);
+    await expect(count.sweepExpired(clock.now())).resolves.toBe(0);
+    await touch(replica, 's', 1, clock.now() + 600_000);
+    await expect(count.read()).resolves.toBe(1);
+    await expect(count.recount(clock.now())).resolves.toBe(1);
+  });
+
+  it('reads a session seeded with the shared encoder as a logged-in user', async () => {
+    const user = { id: 2, username: 'two', createdAt: 0 };
+    const expiresAt = clock.now() + 600_000;
+    const record = sessionRecord(loggedInSessionData(user, expiresAt, 1_800_000), 0, 0);
+    expect(record).toMatchObject({ userId: 2, expiresAt });
+    await dataSource.query(
+      'INSERT INTO sessions (sid, user_id, expires_at, data) VALUES (?, ?, ?, ?)',
+      ['seeded', record.userId, record.expiresAt, record.data],
+    );
+    await expect(get('seeded')).resolves.toMatchObject({ passport: { user } });
+    await expect(count.recount(clock.now())).resolves.toBe(1);
   });
 });

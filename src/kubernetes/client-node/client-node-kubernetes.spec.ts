@@ -1,9 +1,9 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ClientNodeKubernetesGateway } from './client-node.kubernetes.gateway.js';
-import { KubernetesApiError } from './kubernetes-api.error.js';
-import type { WatchEventType } from './kubernetes.gateway.js';
+import { ClientNodeKubernetes } from './client-node-kubernetes.js';
+import { KubernetesApiError } from '../kubernetes-api.error.js';
+import type { WatchEventType } from '../kubernetes.types.js';
 
 interface Seen {
   method: string;
@@ -52,11 +52,11 @@ const kubeConfigFor = (server: string) => {
 };
 
 /** A stand-in API server on a local port: records requests and answers from `route`. */
-describe(ClientNodeKubernetesGateway.name, () => {
+describe(ClientNodeKubernetes.name, () => {
   let server: Server;
   let seen: Seen[];
   let route: Route;
-  let sut: ClientNodeKubernetesGateway;
+  let sut: ClientNodeKubernetes;
 
   beforeAll(async () => {
     server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -75,11 +75,10 @@ describe(ClientNodeKubernetesGateway.name, () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    sut = new ClientNodeKubernetesGateway(
-      kubeConfigFor(`http://127.0.0.1:${port}`),
-      'test-operator',
-      'pod-0',
-    );
+    sut = new ClientNodeKubernetes(kubeConfigFor(`http://127.0.0.1:${port}`), {
+      component: 'test-operator',
+      instance: 'pod-0',
+    });
   });
 
   afterAll(async () => {
@@ -170,11 +169,11 @@ describe(ClientNodeKubernetesGateway.name, () => {
   });
 
   it('rejects with status 0 when the API server cannot be reached', async () => {
-    const unreachable = new ClientNodeKubernetesGateway(kubeConfigFor('http://127.0.0.1:1'));
+    const unreachable = new ClientNodeKubernetes(kubeConfigFor('http://127.0.0.1:1'));
     await expect(unreachable.getDeployment('default', 'kiada')).rejects.toMatchObject({
       statusCode: 0,
     });
-    const unconfigured = new ClientNodeKubernetesGateway(new KubeConfig());
+    const unconfigured = new ClientNodeKubernetes(new KubeConfig());
     await expect(unconfigured.getLease('default', 'x')).rejects.toMatchObject({ statusCode: 0 });
   });
 

@@ -1,4 +1,4 @@
-import { ActiveUserCountSource } from '../../auth/session/active-user-count.source.js';
+import { ActiveUserCountSource } from '../active-user-count.source.js';
 
 /**
  * An ActiveUserCountSource for unit tests: returns `count`, records every call, and can

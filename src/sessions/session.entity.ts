@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { User } from '../../users/user.entity.js';
-import { millisecondsTransformer } from '../../database/milliseconds.transformer.js';
+import { User } from '../users/user.entity.js';
+import { millisecondsTransformer } from '../database/milliseconds.transformer.js';
 
 /**
  * One express-session session. The owner and the expiry are real, indexed columns (not

@@ -1,9 +1,12 @@
-import type { KiadaServiceCount, KiadaServiceCountSpec, KiadaServiceCountStatus } from '../kiada-service-count.js';
+import type {
+  KiadaServiceCount,
+  KiadaServiceCountSpec,
+  KiadaServiceCountStatus,
+} from '../kiada-service-count.js';
 import { KubernetesApiError } from '../kubernetes-api.error.js';
-import {
+import type {
   DeploymentState,
   EventRecord,
-  KubernetesGateway,
   LeaseState,
   ListResult,
   WatchableKind,
@@ -11,25 +14,38 @@ import {
   WatchCallbacks,
   WatchEventType,
   WatchHandle,
-} from '../kubernetes.gateway.js';
+} from '../kubernetes.types.js';
+import type { DeploymentApi } from '../ports/deployment.api.js';
+import type { EventApi } from '../ports/event.api.js';
+import type { LeaseApi } from '../ports/lease.api.js';
+import { RecordingFake } from './recording-fake.js';
+import type { ListWatchApi } from '../ports/list-watch.api.js';
+import type { ServiceCountSpecApi } from '../ports/service-count-spec.api.js';
+import type { ServiceCountStatusApi } from '../ports/service-count-status.api.js';
 
-type Method = Exclude<keyof KubernetesGateway, 'constructor'>;
+type Port = ServiceCountSpecApi &
+  ServiceCountStatusApi &
+  DeploymentApi &
+  ListWatchApi &
+  EventApi &
+  LeaseApi;
+export type Method = keyof Port;
 
-export interface RecordedCall {
-  method: Method;
-  args: unknown[];
-}
+/** More writes than this to one object in one test can only be a write loop. */
+export const WRITE_LOOP_LIMIT = 500;
 
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 const clone = <T>(value: T): T => structuredClone(value);
 
 /**
- * An in-memory API server for unit tests: keeps objects, bumps resourceVersion and
- * generation like the real one, delivers watch events synchronously, records every call,
- * and fails calls on demand (`failNext`).
+ * An in-memory API server for unit tests, implementing every Kubernetes port: keeps
+ * objects, bumps resourceVersion and generation like the real one, records every call, and
+ * fails calls on demand (`failNext`). Watch events are delivered asynchronously (on a
+ * later turn of the event loop, as from a real server), so a controller that writes on
+ * every event it causes cannot recurse; and more than WRITE_LOOP_LIMIT writes to one
+ * object throw, so such a loop fails its test at once instead of running out of memory.
  */
-export class InMemoryKubernetesGateway extends KubernetesGateway {
-  readonly calls: RecordedCall[] = [];
+export class InMemoryKubernetes extends RecordingFake<Method> implements Port {
   readonly events: EventRecord[] = [];
   /** When true, scaling a Deployment also makes all its replicas ready at once. */
   autoReady = true;
@@ -37,27 +53,12 @@ export class InMemoryKubernetesGateway extends KubernetesGateway {
   private readonly serviceCounts = new Map<string, KiadaServiceCount>();
   private readonly deployments = new Map<string, DeploymentState>();
   private readonly leases = new Map<string, LeaseState>();
-  private readonly failures: Array<{ method: Method; error: KubernetesApiError }> = [];
   private readonly watchers = new Set<{
     kind: WatchableKind;
     namespace?: string;
     callbacks: WatchCallbacks<unknown>;
   }>();
   private revision = 1;
-
-  /** The next call of `method` rejects with this status (0 = unreachable). */
-  failNext(method: Method, statusCode: number, times = 1): void {
-    for (let i = 0; i < times; i++) {
-      this.failures.push({
-        method,
-        error: new KubernetesApiError(statusCode, `injected ${statusCode} on ${method}`),
-      });
-    }
-  }
-
-  callsOf(method: Method): unknown[][] {
-    return this.calls.filter((call) => call.method === method).map((call) => call.args);
-  }
 
   /** Ends every open watch with `error` (e.g. a 410 Gone), as a dropped connection would. */
   breakWatches(error?: unknown): void {
@@ -72,8 +73,12 @@ export class InMemoryKubernetesGateway extends KubernetesGateway {
 
   // ---- test set-up, not part of the port ----
 
-  putServiceCount(resource: Omit<KiadaServiceCount, 'apiVersion' | 'kind'> & Partial<KiadaServiceCount>): KiadaServiceCount {
-    const existing = this.serviceCounts.get(key(resource.metadata.namespace, resource.metadata.name));
+  putServiceCount(
+    resource: Omit<KiadaServiceCount, 'apiVersion' | 'kind'> & Partial<KiadaServiceCount>,
+  ): KiadaServiceCount {
+    const existing = this.serviceCounts.get(
+      key(resource.metadata.namespace, resource.metadata.name),
+    );
     const stored: KiadaServiceCount = clone({
       apiVersion: 'hanyang.ac.kr/v1',
       kind: 'KiadaServiceCount',
@@ -106,9 +111,15 @@ export class InMemoryKubernetesGateway extends KubernetesGateway {
     return found && clone(found);
   }
 
-  putDeployment(namespace: string, name: string, replicas: number, readyReplicas = replicas): DeploymentState {
+  putDeployment(
+    namespace: string,
+    name: string,
+    replicas: number,
+    readyReplicas = replicas,
+  ): DeploymentState {
     const existing = this.deployments.get(key(namespace, name));
-    const generation = (existing?.metadata.generation ?? 0) + (existing?.replicas === replicas ? 0 : 1);
+    const generation =
+      (existing?.metadata.generation ?? 0) + (existing?.replicas === replicas ? 0 : 1);
     const stored: DeploymentState = {
       metadata: {
         name,
@@ -141,7 +152,11 @@ export class InMemoryKubernetesGateway extends KubernetesGateway {
   async createServiceCount(resource: KiadaServiceCount): Promise<KiadaServiceCount> {
     this.enter('createServiceCount', [clone(resource)]);
     if (this.serviceCounts.has(key(resource.metadata.namespace, resource.metadata.name))) {
-      throw new KubernetesApiError(409, `${resource.metadata.name} already exists`, 'AlreadyExists');
+      throw new KubernetesApiError(
+        409,
+        `${resource.metadata.name} already exists`,
+        'AlreadyExists',
+      );
     }
     return this.putServiceCount(resource);
   }
@@ -152,6 +167,7 @@ export class InMemoryKubernetesGateway extends KubernetesGateway {
     spec: Partial<KiadaServiceCountSpec>,
   ): Promise<KiadaServiceCount> {
     this.enter('patchServiceCountSpec', [namespace, name, clone(spec)]);
+    this.countWrite(`KiadaServiceCount ${key(namespace, name)}`);
     const existing = this.mustGet(namespace, name);
     return this.putServiceCount({ ...existing, spec: { ...existing.spec, ...spec } });
   }
@@ -162,6 +178,7 @@ export class InMemoryKubernetesGateway extends KubernetesGateway {
     status: KiadaServiceCountStatus,
   ): Promise<KiadaServiceCount> {
     this.enter('patchServiceCountStatus', [namespace, name, clone(status)]);
+    this.countWrite(`KiadaServiceCount ${key(namespace, name)}`);
     const existing = this.mustGet(namespace, name);
     return this.putServiceCount({ ...existing, status: { ...existing.status, ...status } });
   }
@@ -173,16 +190,30 @@ export class InMemoryKubernetesGateway extends KubernetesGateway {
 
   async scaleDeployment(namespace: string, name: string, replicas: number): Promise<void> {
     this.enter('scaleDeployment', [namespace, name, replicas]);
+    this.countWrite(`Deployment ${key(namespace, name)}`);
     const existing = this.deployments.get(key(namespace, name));
     if (!existing) throw new KubernetesApiError(404, `deployments "${name}" not found`, 'NotFound');
-    this.putDeployment(namespace, name, replicas, this.autoReady ? replicas : existing.readyReplicas);
+    this.putDeployment(
+      namespace,
+      name,
+      replicas,
+      this.autoReady ? replicas : existing.readyReplicas,
+    );
   }
 
-  async list<K extends WatchableKind>(kind: K, namespace: string | undefined): Promise<ListResult<WatchableKinds[K]>> {
+  async list<K extends WatchableKind>(
+    kind: K,
+    namespace: string | undefined,
+  ): Promise<ListResult<WatchableKinds[K]>> {
     this.enter('list', [kind, namespace]);
-    const store = (kind === 'Deployment' ? this.deployments : this.serviceCounts) as Map<string, WatchableKinds[K]>;
+    const store = (kind === 'Deployment' ? this.deployments : this.serviceCounts) as Map<
+      string,
+      WatchableKinds[K]
+    >;
     const items = [...store.values()].filter(
-      (item) => namespace === undefined || (item as { metadata: { namespace?: string } }).metadata.namespace === namespace,
+      (item) =>
+        namespace === undefined ||
+        (item as { metadata: { namespace?: string } }).metadata.namespace === namespace,
     );
     return { items: clone(items), resourceVersion: String(this.revision) };
   }
@@ -213,8 +244,12 @@ export class InMemoryKubernetesGateway extends KubernetesGateway {
   async createLease(lease: LeaseState): Promise<LeaseState> {
     this.enter('createLease', [clone(lease)]);
     const id = key(lease.metadata.namespace, lease.metadata.name);
-    if (this.leases.has(id)) throw new KubernetesApiError(409, 'lease already exists', 'AlreadyExists');
-    const stored = clone({ ...lease, metadata: { ...lease.metadata, resourceVersion: String(++this.revision) } });
+    if (this.leases.has(id))
+      throw new KubernetesApiError(409, 'lease already exists', 'AlreadyExists');
+    const stored = clone({
+      ...lease,
+      metadata: { ...lease.metadata, resourceVersion: String(++this.revision) },
+    });
     this.leases.set(id, stored);
     return clone(stored);
   }
@@ -227,18 +262,12 @@ export class InMemoryKubernetesGateway extends KubernetesGateway {
     if (existing.metadata.resourceVersion !== lease.metadata.resourceVersion) {
       throw new KubernetesApiError(409, 'the object has been modified', 'Conflict');
     }
-    const stored = clone({ ...lease, metadata: { ...lease.metadata, resourceVersion: String(++this.revision) } });
+    const stored = clone({
+      ...lease,
+      metadata: { ...lease.metadata, resourceVersion: String(++this.revision) },
+    });
     this.leases.set(id, stored);
     return clone(stored);
-  }
-
-  private enter(method: Method, args: unknown[]): void {
-    this.calls.push({ method, args });
-    const index = this.failures.findIndex((failure) => failure.method === method);
-    if (index >= 0) {
-      const [failure] = this.failures.splice(index, 1);
-      throw failure.error;
-    }
   }
 
   private mustGet(namespace: string, name: string): KiadaServiceCount {
@@ -251,9 +280,16 @@ export class InMemoryKubernetesGateway extends KubernetesGateway {
 
   private emit(kind: WatchableKind, type: WatchEventType, object: unknown): void {
     const namespace = (object as { metadata: { namespace?: string } }).metadata.namespace;
+    const event = clone(object);
     for (const watcher of this.watchers) {
-      if (watcher.kind === kind && (watcher.namespace === undefined || watcher.namespace === namespace)) {
-        watcher.callbacks.onEvent(type, clone(object));
+      if (
+        watcher.kind === kind &&
+        (watcher.namespace === undefined || watcher.namespace === namespace)
+      ) {
+        // A later turn, as a real watch would deliver it; skipped if the watch was stopped.
+        setImmediate(() => {
+          if (this.watchers.has(watcher)) watcher.callbacks.onEvent(type, clone(event));
+        });
       }
     }
   }

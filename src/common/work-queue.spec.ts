@@ -1,4 +1,4 @@
-import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
+import { FakeClock, flushPromises } from './testing/fake-clock.js';
 import { WorkQueue } from './work-queue.js';
 
 describe(WorkQueue.name, () => {

@@ -1,0 +1,122 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import session from 'express-session';
+import type { SessionData } from 'express-session';
+import { LRUCache } from 'lru-cache';
+import { Clock } from '../../common/clock.js';
+import { errorMessage } from '../../common/error-message.js';
+import type { AppConfig } from '../../config/index.js';
+import { SessionRepository } from '../../sessions/session.repository.js';
+import { sessionRecord } from './session-record.js';
+
+/**
+ * How many sessions' stored expiries the store remembers for touchAfter (least recently
+ * used forgotten first). Each request's own `get` records its session's expiry just before
+ * its `touch`, so this only has to cover the sessions in flight at once; a forgotten one
+ * only costs a write.
+ */
+export const KNOWN_EXPIRY_LIMIT = 10_000;
+
+type Callback = (error?: unknown) => void;
+
+/**
+ * The express-session store: sessions live in the database (SessionRepository), so they
+ * survive restarts and are shared by every api replica; a log-in or log-out there also
+ * moves the active-user count (ActiveUserCountRepository).
+ *
+ * Why not connect-typeorm: its table has only id, expiry and the JSON blob, no user-id
+ * column, so counting active users would mean parsing every session.
+ *
+ * touchAfter (SESSION_TOUCH_AFTER_SECONDS, like connect-mongo's option): express-session
+ * touches the session at the end of every request that loaded it. A touch writes only when
+ * the new expiry is at least touchAfter later than the one the database holds, which the
+ * store knows without a query: `get` reads expires_at with the data, and get/set/touch
+ * remember it per sid (an LRU of KNOWN_EXPIRY_LIMIT). Trade-off: the database's expiry, the
+ * one that counts, may lag the cookie's by up to touchAfter, so an idle session may end up
+ * to touchAfter before its idle TTL (touchAfter is capped at half the TTL, so an active
+ * session is always extended in time). A skipped touch writes nothing, so it cannot change
+ * the count. Several api replicas are fine: each request's `get` reads the current expiry
+ * from the database; a stale entry only ever makes a replica write when it could have
+ * skipped.
+ */
+@Injectable()
+export class DatabaseSessionStore extends session.Store {
+  private readonly logger = new Logger(DatabaseSessionStore.name);
+  private readonly ttlMs: number;
+  private readonly touchAfterMs: number;
+  /** sid -> expires_at the database held when this process last read or wrote it. */
+  private readonly knownExpiry = new LRUCache<string, number>({ max: KNOWN_EXPIRY_LIMIT });
+
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly clock: Clock,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    super();
+    const { ttlSeconds, touchAfterSeconds } = config.get('session', { infer: true });
+    this.ttlMs = ttlSeconds * 1000;
+    this.touchAfterMs = Math.min((touchAfterSeconds ?? 0) * 1000, this.ttlMs / 2);
+  }
+
+  override get(
+    sid: string,
+    callback: (error: unknown, session?: SessionData | null) => void,
+  ): void {
+    this.sessions.find(sid, this.clock.now()).then(
+      (found) => {
+        if (!found) {
+          this.knownExpiry.delete(sid);
+          return callback(null, null);
+        }
+        this.knownExpiry.set(sid, found.expiresAt);
+        callback(null, JSON.parse(found.data) as SessionData);
+      },
+      (error: unknown) => callback(error),
+    );
+  }
+
+  override set(sid: string, data: SessionData, callback?: Callback): void {
+    const { userId, expiresAt, data: json } = sessionRecord(data, this.clock.now(), this.ttlMs);
+    this.settle(
+      this.sessions
+        .save(sid, userId, expiresAt, json)
+        .then(() => this.knownExpiry.set(sid, expiresAt)),
+      callback,
+    );
+  }
+
+  override touch(sid: string, data: SessionData, callback?: Callback): void {
+    const { expiresAt, data: json } = sessionRecord(data, this.clock.now(), this.ttlMs);
+    const stored = this.knownExpiry.get(sid);
+    if (this.touchAfterMs > 0 && stored !== undefined && expiresAt - stored < this.touchAfterMs) {
+      callback?.(); // the stored expiry is recent enough: no write (see touchAfter above)
+      return;
+    }
+    this.settle(
+      this.sessions
+        .touch(sid, expiresAt, json, this.clock.now())
+        .then((written) =>
+          written ? this.knownExpiry.set(sid, expiresAt) : this.knownExpiry.delete(sid),
+        ),
+      callback,
+    );
+  }
+
+  override destroy(sid: string, callback?: Callback): void {
+    this.knownExpiry.delete(sid);
+    this.settle(
+      this.sessions.destroy(sid).finally(() => this.knownExpiry.delete(sid)),
+      callback,
+    );
+  }
+
+  private settle(operation: Promise<unknown>, callback?: Callback): void {
+    operation.then(
+      () => callback?.(),
+      (error: unknown) => {
+        if (callback) callback(error);
+        else this.logger.error(errorMessage(error));
+      },
+    );
+  }
+}

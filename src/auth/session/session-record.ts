@@ -1,0 +1,47 @@
+import type { SessionData } from 'express-session';
+import type { AuthenticatedUser } from '../authenticated-user.js';
+import { sessionUserId } from './session.serializer.js';
+
+/** What DatabaseSessionStore keeps of one session: owner and expiry as columns, and the JSON. */
+export interface SessionRecord {
+  userId: number | null;
+  /** Epoch ms. */
+  expiresAt: number;
+  data: string;
+}
+
+/**
+ * The record of an express-session session: the owner is passport's user (either shape,
+ * see sessionUserId), the expiry the cookie's (or `now + ttlMs` for a session without one).
+ */
+export function sessionRecord(data: SessionData, now: number, ttlMs: number): SessionRecord {
+  const expires = data.cookie?.expires;
+  return {
+    userId: sessionUserId((data as { passport?: { user?: unknown } }).passport?.user),
+    expiresAt: expires ? new Date(expires).getTime() : now + ttlMs,
+    data: JSON.stringify(data),
+  };
+}
+
+/**
+ * The session data of a logged-in user exactly as a real login stores it (cookie settings
+ * of AuthModule, passport's user as SessionSerializer writes it). For seeding many live
+ * sessions straight into the table in tests and benchmarks.
+ */
+export function loggedInSessionData(
+  user: AuthenticatedUser,
+  expiresAt: number,
+  ttlMs: number,
+): SessionData {
+  return {
+    cookie: {
+      originalMaxAge: ttlMs,
+      expires: new Date(expiresAt),
+      secure: false,
+      httpOnly: true,
+      path: '/',
+      sameSite: 'lax',
+    },
+    passport: { user: { id: user.id, username: user.username, createdAt: user.createdAt } },
+  } as unknown as SessionData;
+}

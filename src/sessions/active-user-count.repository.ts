@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { RetryTransaction, TransactionRunner } from '../database/transaction-runner.js';
+import { ActiveUserCountSource } from './active-user-count.source.js';
+import { COUNTER_ID, SessionSql, toNumber } from './session-sql.js';
+
+/** A change of one session row, as express-session asks for it. */
+export type SessionChange =
+  | { kind: 'set'; userId: number | null; expiresAt: number; data: string }
+  | { kind: 'touch'; expiresAt: number; data: string }
+  | { kind: 'destroy' };
+
+/**
+ * The active-user count (table `active_user_count`, one row) and the one invariant it obeys:
+ *
+ *     count = number of users with a session whose expires_at > swept_until
+ *
+ * This is where the count changes; nothing else writes it.
+ * - `applySessionChange` (log-in, log-out, a touch that extends a session) locks the
+ *   affected user row(s) (MySQL: SELECT ... FOR UPDATE), reads whether each user held such
+ *   a session before and after the write, and adds the difference, all in one transaction.
+ *   So +1 happens only for a user's first live session and -1 only when the last one goes;
+ *   two concurrent first logins of one user serialize on the user row, so only one adds.
+ * - `sweepExpired(now)` advances swept_until to `now`: only users holding a session with
+ *   expires_at in (swept_until, now] can change (index on expires_at), and each is
+ *   uncounted only if it has no session left after `now`, so a session extended by a touch
+ *   (rolling) keeps its user counted. Cost follows the number of expirations.
+ * - `recount(now)` sweeps, then recomputes the count with COUNT(DISTINCT user_id) under the
+ *   counter row's lock, which every delta also takes, so no delta is lost or doubled.
+ * - The purge (SessionRepository) deletes only rows that expired before swept_until.
+ *
+ * Lock order everywhere: user rows (ascending id), then the counter row. `now` passed to
+ * sweeps must be the wall clock (never ahead of it), since new sessions are compared
+ * against swept_until. Reading the count is one primary-key lookup.
+ */
+@Injectable()
+export class ActiveUserCountRepository extends ActiveUserCountSource {
+  constructor(private readonly runner: TransactionRunner) {
+    super();
+  }
+
+  async read(): Promise<number> {
+    const [row] = await this.runner.query<Array<{ count: unknown }>>(
+      'SELECT count FROM active_user_count WHERE id = ?',
+      [COUNTER_ID],
+    );
+    return row ? toNumber(row.count) : 0;
+  }
+
+  /** swept_until: sessions that expired up to then are no longer counted. */
+  async sweptUntil(): Promise<number> {
+    const [row] = await this.runner.query<Array<{ swept_until: unknown }>>(
+      'SELECT swept_until FROM active_user_count WHERE id = ?',
+      [COUNTER_ID],
+    );
+    return toNumber(row?.swept_until ?? 0);
+  }
+
+  sweepExpired(now: number): Promise<number> {
+    return this.transaction(async (sql) => {
+      const start = await sql.counter();
+      if (now <= start.sweptUntil) return start.count;
+      await sql.lockUsers(await sql.usersExpiringBetween(start.sweptUntil, now));
+      const locked = await sql.counter(true);
+      // Another replica swept meanwhile: start again from its swept_until.
+      if (locked.sweptUntil !== start.sweptUntil) throw new RetryTransaction();
+      const gone = await sql.usersGoneBetween(start.sweptUntil, now);
+      await sql.recordSweep(gone, now);
+      return locked.count - gone;
+    });
+  }
+
+  async recount(now: number): Promise<number> {
+    await this.sweepExpired(now);
+    return this.transaction(async (sql) => {
+      const { sweptUntil } = await sql.counter(true);
+      const count = await sql.countUsersWithSessionAfter(sweptUntil);
+      await sql.setCount(count);
+      return count;
+    });
+  }
+
+  /**
+   * Applies one session write and the count delta it causes, in one transaction. Resolves
+   * to false when there was no row to touch or destroy.
+   */
+  applySessionChange(sid: string, change: SessionChange): Promise<boolean> {
+    return this.transaction(async (sql) => {
+      const current = await sql.session(sid);
+      if (!current && change.kind !== 'set') return false; // nothing to touch or destroy
+      const newUserId = change.kind === 'set' ? change.userId : (current?.userId ?? null);
+      const users = [...new Set([current?.userId ?? null, newUserId])].filter(
+        (id): id is number => id !== null,
+      );
+      if (users.length > 0) {
+        await sql.lockUsers(users);
+        // The owner could have changed before the lock was granted: start over if so.
+        const again = await sql.session(sid);
+        if ((again?.userId ?? null) !== (current?.userId ?? null)) throw new RetryTransaction();
+      }
+      const { sweptUntil } = await sql.counter();
+      const before = await Promise.all(users.map((id) => sql.hasSessionAfter(id, sweptUntil)));
+
+      if (change.kind === 'destroy') {
+        await sql.deleteSession(sid);
+      } else if (change.kind === 'touch') {
+        await sql.updateSession(sid, newUserId, change.expiresAt, change.data);
+      } else if (current) {
+        await sql.updateSession(sid, change.userId, change.expiresAt, change.data);
+      } else {
+        await sql.insertSession(sid, change.userId, change.expiresAt, change.data);
+      }
+
+      const after = await Promise.all(users.map((id) => sql.hasSessionAfter(id, sweptUntil)));
+      const delta = users.reduce((sum, _id, i) => sum + Number(after[i]) - Number(before[i]), 0);
+      if (delta !== 0) await sql.addToCount(delta);
+      return true;
+    });
+  }
+
+  private transaction<T>(work: (sql: SessionSql) => Promise<T>): Promise<T> {
+    return this.runner.transaction((manager) => work(new SessionSql(manager, this.runner.mysql)));
+  }
+}

@@ -1,0 +1,157 @@
+import type { EntityManager } from 'typeorm';
+import { User } from '../users/user.entity.js';
+
+/** The counter's one row in `active_user_count`. */
+export const COUNTER_ID = 1;
+/** User rows locked per statement (keeps IN lists short). */
+const LOCK_CHUNK = 500;
+
+export interface SessionRow {
+  userId: number | null;
+  expiresAt: number;
+}
+
+export interface Counter {
+  count: number;
+  sweptUntil: number;
+}
+
+/** mysql2 returns BIGINT columns as strings, better-sqlite3 as numbers. */
+export function toNumber(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+/**
+ * The statements of the session tables, run on one transaction's EntityManager. `?`
+ * placeholders work on both mysql2 and better-sqlite3. No decisions here: the count's
+ * invariant is ActiveUserCountRepository's.
+ */
+export class SessionSql {
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly mysql: boolean,
+  ) {}
+
+  rows<T>(sql: string, parameters: unknown[]): Promise<T[]> {
+    return this.manager.query(sql, parameters);
+  }
+
+  async session(sid: string): Promise<SessionRow | null> {
+    const [row] = await this.rows<{ user_id: unknown; expires_at: unknown }>(
+      'SELECT user_id, expires_at FROM sessions WHERE sid = ?',
+      [sid],
+    );
+    if (!row) return null;
+    return {
+      userId: row.user_id === null ? null : toNumber(row.user_id),
+      expiresAt: toNumber(row.expires_at),
+    };
+  }
+
+  async insertSession(sid: string, userId: number | null, expiresAt: number, data: string) {
+    await this.rows('INSERT INTO sessions (sid, user_id, expires_at, data) VALUES (?, ?, ?, ?)', [
+      sid,
+      userId,
+      expiresAt,
+      data,
+    ]);
+  }
+
+  async updateSession(sid: string, userId: number | null, expiresAt: number, data: string) {
+    await this.rows('UPDATE sessions SET user_id = ?, expires_at = ?, data = ? WHERE sid = ?', [
+      userId,
+      expiresAt,
+      data,
+      sid,
+    ]);
+  }
+
+  async deleteSession(sid: string): Promise<void> {
+    await this.rows('DELETE FROM sessions WHERE sid = ?', [sid]);
+  }
+
+  /**
+   * Serializes every count-relevant change of these users' sessions. Pessimistic write
+   * (SELECT ... FOR UPDATE) on MySQL, in ascending id order so lockers cannot deadlock;
+   * SQLite has one writer at a time anyway (TransactionRunner serializes its work).
+   */
+  async lockUsers(ids: number[]): Promise<void> {
+    if (!this.mysql || ids.length === 0) return;
+    const sorted = [...new Set(ids)].sort((a, b) => a - b);
+    for (let i = 0; i < sorted.length; i += LOCK_CHUNK) {
+      await this.manager
+        .createQueryBuilder(User, 'user')
+        .select('user.id')
+        .where('user.id IN (:...ids)', { ids: sorted.slice(i, i + LOCK_CHUNK) })
+        .orderBy('user.id')
+        .setLock('pessimistic_write')
+        .getRawMany();
+    }
+  }
+
+  async counter(forUpdate = false): Promise<Counter> {
+    const lock = forUpdate && this.mysql ? ' FOR UPDATE' : '';
+    const [row] = await this.rows<{ count: unknown; swept_until: unknown }>(
+      `SELECT count, swept_until FROM active_user_count WHERE id = ?${lock}`,
+      [COUNTER_ID],
+    );
+    if (!row) throw new Error('active_user_count has no row: run the database migrations');
+    return { count: toNumber(row.count), sweptUntil: toNumber(row.swept_until) };
+  }
+
+  async hasSessionAfter(userId: number, time: number): Promise<boolean> {
+    const rows = await this.rows(
+      'SELECT 1 AS live FROM sessions WHERE user_id = ? AND expires_at > ? LIMIT 1',
+      [userId, time],
+    );
+    return rows.length > 0;
+  }
+
+  async addToCount(delta: number): Promise<void> {
+    await this.rows('UPDATE active_user_count SET count = count + ? WHERE id = ?', [
+      delta,
+      COUNTER_ID,
+    ]);
+  }
+
+  /** Users holding a session that expired in (from, to]: the only ones a sweep can uncount. */
+  async usersExpiringBetween(from: number, to: number): Promise<number[]> {
+    const rows = await this.rows<{ user_id: unknown }>(
+      'SELECT DISTINCT user_id FROM sessions WHERE expires_at > ? AND expires_at <= ? AND user_id IS NOT NULL',
+      [from, to],
+    );
+    return rows.map((row) => toNumber(row.user_id));
+  }
+
+  /** How many of the users whose sessions expired in (from, to] hold none after `to`. */
+  async usersGoneBetween(from: number, to: number): Promise<number> {
+    const [row] = await this.rows<{ n: unknown }>(
+      'SELECT COUNT(*) AS n FROM (SELECT DISTINCT user_id FROM sessions ' +
+        'WHERE expires_at > ? AND expires_at <= ? AND user_id IS NOT NULL) expired ' +
+        'WHERE NOT EXISTS (SELECT 1 FROM sessions live WHERE live.user_id = expired.user_id AND live.expires_at > ?)',
+      [from, to, to],
+    );
+    return toNumber(row?.n ?? 0);
+  }
+
+  /** Records a sweep up to `sweptUntil` that uncounted `gone` users. */
+  async recordSweep(gone: number, sweptUntil: number): Promise<void> {
+    await this.rows(
+      'UPDATE active_user_count SET count = count - ?, swept_until = ? WHERE id = ?',
+      [gone, sweptUntil, COUNTER_ID],
+    );
+  }
+
+  async setCount(count: number): Promise<void> {
+    await this.rows('UPDATE active_user_count SET count = ? WHERE id = ?', [count, COUNTER_ID]);
+  }
+
+  /** Users with a session expiring after `time` (the full, expensive recount). */
+  async countUsersWithSessionAfter(time: number): Promise<number> {
+    const [row] = await this.rows<{ n: unknown }>(
+      'SELECT COUNT(DISTINCT user_id) AS n FROM sessions WHERE expires_at > ? AND user_id IS NOT NULL',
+      [time],
+    );
+    return toNumber(row?.n ?? 0);
+  }
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock, SystemClock } from '../common/clock.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { ActiveUserCountRepository } from './active-user-count.repository.js';
+import { ActiveUserCountSource } from './active-user-count.source.js';
+import { AuthEvents } from './auth-events.js';
+import { SessionPurgeJob } from './session-purge.job.js';
+import { Session } from './session.entity.js';
+import { SessionRepository } from './session.repository.js';
+
+/**
+ * Sessions and what they mean for scaling: the session rows, the active-user count kept
+ * with them, and the auth events that say the count may have changed. AuthModule writes
+ * sessions through it; ScalingModule reads the count and listens to the events, without
+ * importing AuthModule and its HTTP middleware.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Session])],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    TransactionRunner,
+    ActiveUserCountRepository,
+    { provide: ActiveUserCountSource, useExisting: ActiveUserCountRepository },
+    SessionRepository,
+    SessionPurgeJob,
+    AuthEvents,
+  ],
+  exports: [AuthEvents, ActiveUserCountSource, SessionRepository],
+})
+export class SessionsModule {}
