@@ -55,6 +55,8 @@ export interface AppConfig {
     stabilizationSeconds: number;
     resyncSeconds: number;
     coalesceMs: number;
+    /** Decisions older than this are deleted. */
+    decisionRetentionDays: number;
     policy: ScalingPolicyConfig;
   };
   operator: {

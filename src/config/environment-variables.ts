@@ -81,6 +81,12 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) SCALING_STEP_USERS?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(3600) SCALING_RESYNC_SECONDS?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10_000) SCALING_COALESCE_MS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  SCALING_DECISION_RETENTION_DAYS?: number;
 
   @IsOptional() @Matches(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$/) OPERATOR_NAMESPACE?: string;
   @IsOptional() @Transform(toBoolean) @IsBoolean() OPERATOR_LEADER_ELECTION?: boolean;

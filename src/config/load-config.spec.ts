@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         stabilizationSeconds: 300,
         resyncSeconds: 30,
         coalesceMs: 50,
+        decisionRetentionDays: 30,
         policy: {
           tiers: [
             { belowUsers: 1000, replicas: 2 },

@@ -118,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       stabilizationSeconds: vars.SCALING_STABILIZATION_SECONDS ?? 300,
       resyncSeconds: vars.SCALING_RESYNC_SECONDS ?? 30,
       coalesceMs: vars.SCALING_COALESCE_MS ?? 50,
+      decisionRetentionDays: vars.SCALING_DECISION_RETENTION_DAYS ?? 30,
       policy,
     },
     operator: {

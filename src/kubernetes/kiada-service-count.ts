@@ -5,6 +5,8 @@ export const KSC_KIND = 'KiadaServiceCount';
 export const KSC_PLURAL = 'kiadaservicecounts';
 export const KSC_API_VERSION = `${KSC_GROUP}/${KSC_VERSION}`;
 export const DEFAULT_TARGET_NAME = 'kiada';
+/** spec.fallback.staleAfterSeconds when absent. */
+export const DEFAULT_STALE_AFTER_SECONDS = 120;
 
 export interface ObjectMeta {
   name: string;
@@ -27,16 +29,27 @@ export interface Condition {
   observedGeneration?: number;
 }
 
+/** What the operator does when the api's signal (the active-user count) is lost. */
+export interface FallbackSpec {
+  /** The signal is lost when the api has not refreshed it for this long (default 120). */
+  staleAfterSeconds?: number;
+  /** While it is lost, scale up to at least this many replicas (never down). */
+  replicas?: number;
+}
+
 export interface KiadaServiceCountSpec {
   owner?: string;
   /** Desired replicas of the target Deployment. */
   kiadaServiceCount: number;
   targetRef?: { name?: string };
+  fallback?: FallbackSpec;
 }
 
 export interface KiadaServiceCountStatus {
   ready?: boolean;
   observedGeneration?: number;
+  /** The replicas the autoscaler asks for (spec.kiadaServiceCount), applied or not. */
+  desiredReplicas?: number;
   replicas?: number;
   readyReplicas?: number;
   lastScaleTime?: string;

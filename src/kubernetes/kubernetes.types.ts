@@ -11,6 +11,12 @@ export interface DeploymentState {
   observedGeneration: number;
 }
 
+/** The part of an autoscaling/v2 HorizontalPodAutoscaler the operator reads: its target. */
+export interface HorizontalPodAutoscalerState {
+  metadata: ObjectMeta;
+  scaleTargetRef: { apiVersion?: string; kind: string; name: string };
+}
+
 /** A coordination.k8s.io/v1 Lease, as leader election uses it. */
 export interface LeaseState {
   metadata: ObjectMeta;
@@ -51,8 +57,14 @@ export interface WatchHandle {
 export interface WatchableKinds {
   KiadaServiceCount: KiadaServiceCount;
   Deployment: DeploymentState;
+  HorizontalPodAutoscaler: HorizontalPodAutoscalerState;
 }
 export type WatchableKind = keyof WatchableKinds;
+
+/** Narrows a list or watch; `name`: only the object of that name (fieldSelector metadata.name). */
+export interface ListWatchOptions {
+  name?: string;
+}
 
 export interface WatchCallbacks<T> {
   onEvent(type: WatchEventType, object: T): void;

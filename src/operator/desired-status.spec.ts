@@ -1,6 +1,7 @@
 import type { KiadaServiceCount } from '../kubernetes/kiada-service-count.js';
 import type { DeploymentState } from '../kubernetes/kubernetes.types.js';
-import { desiredStatus, statusEquals } from './desired-status.js';
+import { desiredStatus, StatusInput, statusEquals } from './desired-status.js';
+import { planReconcile } from './reconcile-plan.js';
 
 const T0 = '2025-01-01T00:00:00.000Z';
 const T1 = '2025-01-01T00:05:00.000Z';
@@ -21,16 +22,28 @@ const deployment = (replicas: number, readyReplicas = replicas): DeploymentState
   observedGeneration: 1,
 });
 
+/** The status for a resource and its target, planned as the reconciler plans it. */
+const build = (input: Omit<StatusInput, 'plan'>) =>
+  desiredStatus({
+    ...input,
+    plan: planReconcile({
+      resource: input.resource as KiadaServiceCount,
+      deployment: input.deployment,
+      claim: { owner: true },
+      now: Date.parse(input.now),
+    }),
+  });
+
 describe(desiredStatus.name, () => {
   it('is ready when every desired replica is ready', () => {
-    const status = desiredStatus({
+    const status = build({
       resource: resource(3),
-      targetName: 'kiada',
       deployment: deployment(3),
       now: T0,
     });
     expect(status).toEqual({
       ready: true,
+      desiredReplicas: 3,
       replicas: 3,
       readyReplicas: 3,
       observedGeneration: 2,
@@ -48,14 +61,15 @@ describe(desiredStatus.name, () => {
           reason: 'ReplicasReady',
           message: '3/3 replicas of Deployment "kiada" ready',
         }),
+        expect.objectContaining({ type: 'Paused', status: 'False', reason: 'NotPaused' }),
+        expect.objectContaining({ type: 'SignalFresh', status: 'Unknown', reason: 'NoSignal' }),
       ],
     });
   });
 
   it('is not ready while replicas are starting, and records the scale time', () => {
-    const status = desiredStatus({
+    const status = build({
       resource: resource(3),
-      targetName: 'kiada',
       deployment: deployment(3, 1),
       scaledAt: T0,
       now: T0,
@@ -70,9 +84,8 @@ describe(desiredStatus.name, () => {
   });
 
   it('reports a missing target on both conditions', () => {
-    const status = desiredStatus({
+    const status = build({
       resource: resource(1),
-      targetName: 'kiada',
       deployment: null,
       now: T0,
     });
@@ -82,6 +95,8 @@ describe(desiredStatus.name, () => {
     ).toEqual([
       ['Scaled', 'False', 'TargetNotFound'],
       ['Ready', 'False', 'TargetNotFound'],
+      ['Paused', 'False', 'NotPaused'],
+      ['SignalFresh', 'Unknown', 'NoSignal'],
     ]);
     expect(status.conditions?.[0].message).toBe(
       'Deployment "kiada" not found in namespace "default"',
@@ -89,24 +104,21 @@ describe(desiredStatus.name, () => {
   });
 
   it('keeps lastTransitionTime while a condition keeps its status, so an unchanged world is an unchanged status', () => {
-    const first = desiredStatus({
+    const first = build({
       resource: resource(3),
-      targetName: 'kiada',
       deployment: deployment(3, 2),
       scaledAt: T0,
       now: T0,
     });
-    const again = desiredStatus({
+    const again = build({
       resource: resource(3, first),
-      targetName: 'kiada',
       deployment: deployment(3, 2),
       now: T1,
     });
     expect(statusEquals(first, again)).toBe(true);
 
-    const readyLater = desiredStatus({
+    const readyLater = build({
       resource: resource(3, first),
-      targetName: 'kiada',
       deployment: deployment(3),
       now: T1,
     });

@@ -4,13 +4,18 @@ import type {
   KiadaServiceCountStatus,
 } from '../kubernetes/kiada-service-count.js';
 import type { DeploymentState } from '../kubernetes/kubernetes.types.js';
+import type { ReconcilePlan } from './reconcile-plan.js';
 
 export const CONDITION_SCALED = 'Scaled';
 export const CONDITION_READY = 'Ready';
+export const CONDITION_PAUSED = 'Paused';
+export const CONDITION_SIGNAL_FRESH = 'SignalFresh';
+
+export type ConditionCore = Pick<Condition, 'type' | 'status' | 'reason' | 'message'>;
 
 export interface StatusInput {
   resource: Pick<KiadaServiceCount, 'metadata' | 'spec' | 'status'>;
-  targetName: string;
+  plan: ReconcilePlan;
   /** The target as it is after this reconcile's scale, null when it does not exist. */
   deployment: DeploymentState | null;
   /** Set when this reconcile changed the target's replicas. */
@@ -19,55 +24,62 @@ export interface StatusInput {
   now: string;
 }
 
-type ConditionCore = Pick<Condition, 'type' | 'status' | 'reason' | 'message'>;
+const HOLD_NOTE: Record<ReconcilePlan['mode'], string> = {
+  autoscale: '',
+  paused: ' (held while paused)',
+  fallback: ' (fallback: the signal is stale)',
+};
 
 /**
- * The status a KiadaServiceCount should have, as a pure function of the resource and its
- * target. Conditions follow Kubernetes conventions: `lastTransitionTime` moves only when
- * a condition's status changes, so an unchanged world yields an identical status.
+ * The status a KiadaServiceCount should have, as a pure function of the resource, the
+ * reconcile plan and the target. Conditions follow Kubernetes conventions:
+ * `lastTransitionTime` moves only when a condition's status changes, and no message holds
+ * a time that moves by itself, so an unchanged world yields an identical status (and the
+ * operator writes nothing when idle).
  */
 export function desiredStatus(input: StatusInput): KiadaServiceCountStatus {
-  const { resource, deployment, targetName } = input;
-  const desired = resource.spec.kiadaServiceCount;
-  const namespace = resource.metadata.namespace ?? '';
+  const { resource, deployment, plan } = input;
+  const { targetName } = plan;
   const generation = resource.metadata.generation;
   const previous = resource.status ?? {};
 
   let scaled: ConditionCore;
   let ready: ConditionCore;
-  if (!deployment) {
-    const message = `Deployment "${targetName}" not found in namespace "${namespace}"`;
-    scaled = { type: CONDITION_SCALED, status: 'False', reason: 'TargetNotFound', message };
-    ready = { type: CONDITION_READY, status: 'False', reason: 'TargetNotFound', message };
+  if (plan.blocked || !deployment || plan.target === null) {
+    const { reason, message } = plan.blocked ?? { reason: 'TargetNotFound', message: '' };
+    scaled = { type: CONDITION_SCALED, status: 'False', reason, message };
+    ready = { type: CONDITION_READY, status: 'False', reason, message };
   } else {
+    const target = plan.target;
     scaled =
-      deployment.replicas === desired
+      deployment.replicas === target
         ? {
             type: CONDITION_SCALED,
             status: 'True',
             reason: 'ReplicasMatch',
-            message: `Deployment "${targetName}" is set to ${desired} replicas`,
+            message: `Deployment "${targetName}" is set to ${target} replicas${HOLD_NOTE[plan.mode]}`,
           }
         : {
             type: CONDITION_SCALED,
             status: 'False',
             reason: 'ReplicasDiffer',
-            message: `Deployment "${targetName}" is set to ${deployment.replicas} replicas, want ${desired}`,
+            message: `Deployment "${targetName}" is set to ${deployment.replicas} replicas, want ${target}`,
           };
-    const allReady = deployment.replicas === desired && deployment.readyReplicas === desired;
+    const allReady = deployment.replicas === target && deployment.readyReplicas === target;
     ready = {
       type: CONDITION_READY,
       status: allReady ? 'True' : 'False',
       reason: allReady ? 'ReplicasReady' : 'ReplicasNotReady',
-      message: `${deployment.readyReplicas}/${desired} replicas of Deployment "${targetName}" ready`,
+      message: `${deployment.readyReplicas}/${target} replicas of Deployment "${targetName}" ready`,
     };
   }
 
-  const conditions = [scaled, ready].map((condition) =>
+  const conditions = [scaled, ready, plan.paused, plan.signalFresh].map((condition) =>
     withTransitionTime(condition, previous.conditions, input.now, generation),
   );
   const status: KiadaServiceCountStatus = {
     ready: ready.status === 'True',
+    desiredReplicas: plan.desired,
     replicas: deployment?.replicas ?? 0,
     readyReplicas: deployment?.readyReplicas ?? 0,
     conditions,

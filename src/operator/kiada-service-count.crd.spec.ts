@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { loadYaml, V1CustomResourceDefinition, V1JSONSchemaProps } from '@kubernetes/client-node';
 import {
   Condition,
+  DEFAULT_STALE_AFTER_SECONDS,
   KiadaServiceCountSpec,
   KiadaServiceCountStatus,
   KSC_GROUP,
@@ -31,7 +32,13 @@ const SPEC_FIELDS = {
   owner: { type: 'string', required: false },
   kiadaServiceCount: { type: 'integer', required: true },
   targetRef: { type: 'object', required: false },
+  fallback: { type: 'object', required: false },
 } satisfies FieldsOf<KiadaServiceCountSpec>;
+
+const FALLBACK_FIELDS = {
+  staleAfterSeconds: { type: 'integer', required: false },
+  replicas: { type: 'integer', required: false },
+} satisfies FieldsOf<NonNullable<KiadaServiceCountSpec['fallback']>>;
 
 const TARGET_REF_FIELDS = {
   name: { type: 'string', required: false },
@@ -40,6 +47,7 @@ const TARGET_REF_FIELDS = {
 const STATUS_FIELDS = {
   ready: { type: 'boolean', required: false },
   observedGeneration: { type: 'integer', required: false },
+  desiredReplicas: { type: 'integer', required: false },
   replicas: { type: 'integer', required: false },
   readyReplicas: { type: 'integer', required: false },
   lastScaleTime: { type: 'string', required: false },
@@ -131,13 +139,16 @@ describe('KiadaServiceCount CRD', () => {
     });
   });
 
-  it('prints owner, desired, ready and age', () => {
+  it('prints owner, desired, replicas, ready, paused, signal and age', () => {
     expect(
       version.additionalPrinterColumns?.map((column) => [column.name, column.jsonPath]),
     ).toEqual([
       ['Owner', '.spec.owner'],
       ['Desired', '.spec.kiadaServiceCount'],
+      ['Replicas', '.status.replicas'],
       ['Ready', '.status.ready'],
+      ['Paused', '.status.conditions[?(@.type=="Paused")].status'],
+      ['Signal', '.status.conditions[?(@.type=="SignalFresh")].reason'],
       ['Age', '.metadata.creationTimestamp'],
     ]);
   });
@@ -145,6 +156,7 @@ describe('KiadaServiceCount CRD', () => {
   it('matches the TypeScript types field by field', () => {
     expectFields(spec, SPEC_FIELDS);
     expectFields(spec?.properties?.targetRef, TARGET_REF_FIELDS);
+    expectFields(spec?.properties?.fallback, FALLBACK_FIELDS);
     expectFields(status, STATUS_FIELDS);
     expectFields(status?.properties?.conditions?.items as V1JSONSchemaProps, CONDITION_FIELDS);
     const conditionStatus = (status?.properties?.conditions?.items as V1JSONSchemaProps).properties
@@ -156,6 +168,24 @@ describe('KiadaServiceCount CRD', () => {
   it('requires kiadaServiceCount to be an integer >= 0 and defaults the target to kiada', () => {
     expect(spec?.properties?.kiadaServiceCount).toMatchObject({ type: 'integer', minimum: 0 });
     expect(spec?.properties?.targetRef?.properties?.name?._default).toBe('kiada');
+  });
+
+  it('bounds the fallback and defaults its stale time to what the operator assumes', () => {
+    const fallback = spec?.properties?.fallback?.properties;
+    expect(fallback?.staleAfterSeconds).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(fallback?.staleAfterSeconds?._default).toBe(DEFAULT_STALE_AFTER_SECONDS);
+    expect(fallback?.replicas).toMatchObject({ type: 'integer', minimum: 0 });
+    const withFallback = (fallbackSpec: unknown) => ({
+      ...SEED_MANIFEST,
+      spec: { ...SEED_MANIFEST.spec, fallback: fallbackSpec },
+    });
+    expect(violations(root!, withFallback({ staleAfterSeconds: 30, replicas: 5 }))).toEqual([]);
+    expect(violations(root!, withFallback({ staleAfterSeconds: 0 }))).toEqual([
+      '.spec.fallback.staleAfterSeconds: below minimum 1',
+    ]);
+    expect(violations(root!, withFallback({ replicas: -1 }))).toEqual([
+      '.spec.fallback.replicas: below minimum 0',
+    ]);
   });
 
   it("accepts the seed's manifest unchanged and rejects invalid counts", () => {

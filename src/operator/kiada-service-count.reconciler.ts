@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { errorMessage } from '../common/error-message.js';
 import {
   KiadaServiceCount,
   KSC_API_VERSION,
@@ -6,17 +8,22 @@ import {
   KSC_KIND,
   KSC_PLURAL,
 } from '../kubernetes/kiada-service-count.js';
-import { Clock } from '../common/clock.js';
-import { errorMessage } from '../common/error-message.js';
-import type { EventRecord } from '../kubernetes/kubernetes.types.js';
+import type { DeploymentState } from '../kubernetes/kubernetes.types.js';
 import { DeploymentApi } from '../kubernetes/ports/deployment.api.js';
 import { EventApi } from '../kubernetes/ports/event.api.js';
 import { ServiceCountStatusApi } from '../kubernetes/ports/service-count-status.api.js';
-import { CONDITION_SCALED, desiredStatus, statusEquals } from './desired-status.js';
+import { parseDecisionStamp } from '../kubernetes/service-count-annotations.js';
+import { desiredStatus, statusEquals } from './desired-status.js';
+import { OperatorCache } from './operator-cache.js';
 import { OperatorMetrics } from './operator.metrics.js';
+import { claimOnTarget } from './ownership.js';
+import { planReconcile, ReconcilePlan } from './reconcile-plan.js';
 import { targetNameOf } from './target-ref.js';
+import { PlannedEvent, transitionEvents } from './transition-events.js';
 
 export const CRD_NAME = `${KSC_PLURAL}.${KSC_GROUP}`;
+/** A decision older than this is not a reaction of this scale (a resync, a restart). */
+const MAX_REACTION_MS = 10 * 60_000;
 
 export interface ReconcileOutcome {
   /** False when the resource no longer exists (nothing to do). */
@@ -24,19 +31,24 @@ export interface ReconcileOutcome {
   targetFound?: boolean;
   scaled?: { from: number; to: number };
   statusWritten?: boolean;
+  /** Reconcile again after this long (a pause ends, the signal turns stale). */
+  requeueAfterMs?: number;
 }
 
 /**
- * Level-triggered, idempotent reconcile of one KiadaServiceCount: read it and its target
- * Deployment, set the target's replicas through the scale subresource when they differ,
- * and write status through the status subresource only when it changes. Errors propagate
- * (the work queue retries them); a missing target is reported, not thrown.
+ * Level-triggered, idempotent reconcile of one KiadaServiceCount, reading the resource, its
+ * target and the other scalers from the OperatorCache: plan (pure: pause, fallback,
+ * ownership), scale the target through the scale subresource when it differs, write status
+ * through the status subresource only when it changes, and record Events for what changed.
+ * Errors propagate (the work queue retries them); a missing or claimed target is reported,
+ * not thrown.
  */
 @Injectable()
 export class KiadaServiceCountReconciler {
   private readonly logger = new Logger(KiadaServiceCountReconciler.name);
 
   constructor(
+    private readonly cache: OperatorCache,
     private readonly serviceCounts: ServiceCountStatusApi,
     private readonly deployments: DeploymentApi,
     private readonly events: EventApi,
@@ -45,16 +57,25 @@ export class KiadaServiceCountReconciler {
   ) {}
 
   async reconcile(namespace: string, name: string): Promise<ReconcileOutcome> {
-    const resource = await this.serviceCounts.getServiceCount(namespace, name);
+    const resource = this.cache.serviceCount(namespace, name);
     if (!resource) {
       this.logger.log(`${CRD_NAME} ${namespace}/${name} is gone; nothing to reconcile`);
+      this.metrics.forget(namespace, name);
       return { found: false };
     }
     const desired = resource.spec.kiadaServiceCount;
-    const targetName = targetNameOf(resource);
+    const now = this.clock.now();
+    const claim = claimOnTarget(
+      resource,
+      this.cache.serviceCountsIn(namespace),
+      this.cache.autoscalersIn(namespace),
+    );
+    let deployment = this.cache.deployment(namespace, targetNameOf(resource)) ?? null;
+    const plan = planReconcile({ resource, deployment, claim, now });
     this.logger.log(
       `Reconciling crd=${CRD_NAME} name=${resource.metadata.name} namespace=${namespace} ` +
-        `owner=${resource.spec.owner ?? ''} kiadaServiceCount=${desired} target=deployment/${targetName}`,
+        `owner=${resource.spec.owner ?? ''} kiadaServiceCount=${desired} target=deployment/${plan.targetName}` +
+        (plan.mode !== 'autoscale' ? ` mode=${plan.mode}` : ''),
     );
     if (!Number.isInteger(desired) || desired < 0) {
       this.logger.error(
@@ -63,67 +84,89 @@ export class KiadaServiceCountReconciler {
       return { found: true };
     }
 
-    let deployment = await this.deployments.getDeployment(namespace, targetName);
     let scaled: ReconcileOutcome['scaled'];
     let scaledAt: string | undefined;
-    if (deployment && deployment.replicas !== desired) {
-      await this.deployments.scaleDeployment(namespace, targetName, desired);
-      scaled = { from: deployment.replicas, to: desired };
-      scaledAt = new Date(this.clock.now()).toISOString();
-      this.metrics.scales.inc({ direction: desired > deployment.replicas ? 'up' : 'down' });
-      this.logger.log(
-        `Scaled deployment ${namespace}/${targetName} from ${scaled.from} to ${desired} replicas`,
-      );
-      await this.recordEvent(
-        resource,
-        'Normal',
-        'Scaled',
-        `Scaled Deployment "${targetName}" from ${scaled.from} to ${desired} replicas`,
-      );
-      // Read back what the API server now holds (spec replicas and readiness).
-      deployment = (await this.deployments.getDeployment(namespace, targetName)) ?? {
-        ...deployment,
-        replicas: desired,
-      };
+    if (deployment && plan.scaleTo !== undefined) {
+      const from = deployment.replicas;
+      deployment = await this.scale(resource, deployment, plan);
+      scaled = { from, to: plan.scaleTo };
+      scaledAt = new Date(now).toISOString();
     }
-
-    if (!deployment) {
-      const previous = resource.status?.conditions?.find((c) => c.type === CONDITION_SCALED);
-      this.logger.warn(
-        `Target deployment ${namespace}/${targetName} of ${namespace}/${name} not found`,
-      );
-      if (previous?.reason !== 'TargetNotFound') {
-        await this.recordEvent(
-          resource,
-          'Warning',
-          'TargetNotFound',
-          `Deployment "${targetName}" not found in namespace "${namespace}"; will scale it once it exists`,
-        );
-      }
-    }
+    if (plan.blocked) this.logger.warn(`${namespace}/${name}: ${plan.blocked.message}`);
 
     const status = desiredStatus({
       resource,
-      targetName,
+      plan,
       deployment,
       scaledAt,
-      now: new Date(this.clock.now()).toISOString(),
+      now: new Date(now).toISOString(),
     });
+    const events = transitionEvents(resource.status, status, plan, scaled);
     let statusWritten = false;
     if (!statusEquals(resource.status, status)) {
-      await this.serviceCounts.patchServiceCountStatus(namespace, name, status);
+      this.cache.wroteServiceCount(
+        await this.serviceCounts.patchServiceCountStatus(namespace, name, status),
+      );
       statusWritten = true;
     }
-    return { found: true, targetFound: deployment !== null, scaled, statusWritten };
+    // After the status write: a failed write is retried, and must not repeat the Events.
+    for (const event of events) await this.recordEvent(resource, event);
+    this.record(resource, plan, deployment);
+    return {
+      found: true,
+      targetFound: deployment !== null,
+      scaled,
+      statusWritten,
+      requeueAfterMs: plan.requeueAfterMs,
+    };
+  }
+
+  /** Scales the target to plan.scaleTo; returns the target as the API server now holds it. */
+  private async scale(
+    resource: KiadaServiceCount,
+    deployment: DeploymentState,
+    plan: ReconcilePlan,
+  ): Promise<DeploymentState> {
+    const namespace = resource.metadata.namespace ?? '';
+    const to = plan.scaleTo!;
+    const result = await this.deployments.scaleDeployment(namespace, plan.targetName, to);
+    const scaled: DeploymentState = {
+      ...deployment,
+      replicas: result.replicas,
+      metadata: { ...deployment.metadata, resourceVersion: result.resourceVersion },
+    };
+    this.cache.wroteDeployment(scaled);
+    this.metrics.scales.inc({ direction: to > deployment.replicas ? 'up' : 'down' });
+    this.logger.log(
+      `Scaled deployment ${namespace}/${plan.targetName} from ${deployment.replicas} to ${to} replicas (${plan.mode})`,
+    );
+    const stamp = parseDecisionStamp(resource.metadata.annotations);
+    const reactionMs = stamp ? this.clock.now() - stamp.at : -1;
+    if (
+      plan.mode === 'autoscale' &&
+      stamp?.replicas === to &&
+      reactionMs >= 0 &&
+      reactionMs < MAX_REACTION_MS
+    ) {
+      this.metrics.reaction.observe(reactionMs / 1000);
+    }
+    return scaled;
+  }
+
+  private record(
+    resource: KiadaServiceCount,
+    plan: ReconcilePlan,
+    deployment: DeploymentState | null,
+  ): void {
+    const labels = { namespace: resource.metadata.namespace ?? '', name: resource.metadata.name };
+    this.metrics.paused.set(labels, plan.pause.paused ? 1 : 0);
+    this.metrics.signalFresh.set(labels, plan.signal.stale ? 0 : 1);
+    this.metrics.desiredReplicas.set(labels, plan.desired);
+    this.metrics.readyReplicas.set(labels, deployment?.readyReplicas ?? 0);
   }
 
   /** Events are best effort: a failure is logged, never fails the reconcile. */
-  private async recordEvent(
-    resource: KiadaServiceCount,
-    type: EventRecord['type'],
-    reason: string,
-    message: string,
-  ): Promise<void> {
+  private async recordEvent(resource: KiadaServiceCount, event: PlannedEvent): Promise<void> {
     const namespace = resource.metadata.namespace ?? '';
     try {
       await this.events.recordEvent({
@@ -135,12 +178,10 @@ export class KiadaServiceCountReconciler {
           namespace,
           uid: resource.metadata.uid,
         },
-        type,
-        reason,
-        message,
+        ...event,
       });
     } catch (error) {
-      this.logger.warn(`Could not record ${reason} event: ${errorMessage(error)}`);
+      this.logger.warn(`Could not record ${event.reason} event: ${errorMessage(error)}`);
     }
   }
 }

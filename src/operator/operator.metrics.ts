@@ -72,4 +72,61 @@ export class OperatorMetrics {
         labelNames: ['kind', 'reason'] as const,
       }),
   );
+
+  readonly paused = registerOnce(
+    'kiada_operator_paused',
+    () =>
+      new Gauge({
+        name: 'kiada_operator_paused',
+        help: '1 while a KiadaServiceCount is paused by its annotations (the Deployment is held), else 0.',
+        labelNames: ['namespace', 'name'] as const,
+      }),
+  );
+
+  readonly signalFresh = registerOnce(
+    'kiada_operator_signal_fresh',
+    () =>
+      new Gauge({
+        name: 'kiada_operator_signal_fresh',
+        help: "1 while the api's signal is fresh (or not yet armed), 0 when stale and the fallback rules apply.",
+        labelNames: ['namespace', 'name'] as const,
+      }),
+  );
+
+  readonly desiredReplicas = registerOnce(
+    'kiada_operator_desired_replicas',
+    () =>
+      new Gauge({
+        name: 'kiada_operator_desired_replicas',
+        help: 'spec.kiadaServiceCount of a KiadaServiceCount (what the autoscaler asks for).',
+        labelNames: ['namespace', 'name'] as const,
+      }),
+  );
+
+  readonly readyReplicas = registerOnce(
+    'kiada_operator_ready_replicas',
+    () =>
+      new Gauge({
+        name: 'kiada_operator_ready_replicas',
+        help: "Ready replicas of a KiadaServiceCount's target Deployment.",
+        labelNames: ['namespace', 'name'] as const,
+      }),
+  );
+
+  readonly reaction = registerOnce(
+    'kiada_operator_reaction_seconds',
+    () =>
+      new Histogram({
+        name: 'kiada_operator_reaction_seconds',
+        help: "Time from the api's decision (its decision annotation) to the operator's write of the Deployment's replicas.",
+        buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      }),
+  );
+
+  /** Drops the per-resource series of a deleted KiadaServiceCount. */
+  forget(namespace: string, name: string): void {
+    for (const gauge of [this.paused, this.signalFresh, this.desiredReplicas, this.readyReplicas]) {
+      gauge.remove({ namespace, name });
+    }
+  }
 }

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { KubernetesModule } from '../kubernetes/kubernetes.module.js';
 import { Clock, SystemClock } from '../common/clock.js';
-import { InformerFactory } from './informer.factory.js';
+import { InformerFactory } from '../kubernetes/informer/informer.factory.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
+import { OperatorCache } from './operator-cache.js';
 import { OperatorMetrics } from './operator.metrics.js';
 import { OperatorService } from './operator.service.js';
 
@@ -12,6 +13,7 @@ import { OperatorService } from './operator.service.js';
   providers: [
     { provide: Clock, useClass: SystemClock },
     InformerFactory,
+    OperatorCache,
     KiadaServiceCountReconciler,
     OperatorMetrics,
     OperatorService,

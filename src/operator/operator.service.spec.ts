@@ -6,8 +6,9 @@ import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
 import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
 import { inMemoryKubernetesProviders } from '../kubernetes/testing/kubernetes-testing.js';
 import { Clock } from '../common/clock.js';
-import { InformerFactory } from './informer.factory.js';
+import { InformerFactory } from '../kubernetes/informer/informer.factory.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
+import { OperatorCache } from './operator-cache.js';
 import { OperatorMetrics } from './operator.metrics.js';
 import { OperatorService } from './operator.service.js';
 import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
@@ -39,6 +40,7 @@ describe(OperatorService.name, () => {
       providers: [
         OperatorService,
         InformerFactory,
+        OperatorCache,
         KiadaServiceCountReconciler,
         OperatorMetrics,
         ...inMemoryKubernetesProviders(kube),
@@ -164,7 +166,7 @@ describe(OperatorService.name, () => {
       await clock.advance(4_000);
       expect([first.isLeader, second.isLeader]).toEqual([true, false]);
       expect([first.active, second.active]).toEqual([true, false]);
-      expect(kube.openWatches).toBe(2);
+      expect(kube.openWatches).toBe(3); // KiadaServiceCounts, Deployments, HPAs
 
       await first.onApplicationShutdown();
       expect(first.active).toBe(false);

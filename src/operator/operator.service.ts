@@ -5,31 +5,30 @@ import { Clock } from '../common/clock.js';
 import { errorMessage } from '../common/error-message.js';
 import { WorkQueue } from '../common/work-queue.js';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
-import type { DeploymentState } from '../kubernetes/kubernetes.types.js';
+import type { InformerRestartReason } from '../kubernetes/informer/informer.js';
+import { objectKey, ObjectKey, parseObjectKey } from '../kubernetes/informer/object-key.js';
+import type { KiadaServiceCount } from '../kubernetes/kiada-service-count.js';
+import type {
+  DeploymentState,
+  HorizontalPodAutoscalerState,
+} from '../kubernetes/kubernetes.types.js';
 import { LeaseApi } from '../kubernetes/ports/lease.api.js';
-import { Informer, InformerOptions, InformerRestartReason } from './informer.js';
-import { InformerFactory } from './informer.factory.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
 import { LeaderElector } from './leader-elector.js';
-import { objectKey, ObjectKey, parseObjectKey } from './object-key.js';
+import { OperatorCache } from './operator-cache.js';
 import { OperatorMetrics } from './operator.metrics.js';
-import { serviceCountsTargeting } from './target-ref.js';
+import { targetNameOf } from './target-ref.js';
 
 /** Reopen a watch that has delivered nothing, not even a bookmark, for this long. */
 const WATCHDOG_MS = 2 * 60_000;
 const INFORMER_BACKOFF = { initialMs: 1_000, maxMs: 60_000 };
 const RECONCILE_BACKOFF = { initialMs: 1_000, maxMs: 2 * 60_000 };
 
-interface Controllers {
-  queue: WorkQueue;
-  serviceCounts: Informer<'KiadaServiceCount'>;
-  deployments: Informer<'Deployment'>;
-}
-
 /**
  * Runs the operator for the Nest lifecycle: from onApplicationBootstrap it campaigns for
- * the Lease (when leader election is on) and, while leading, runs the KiadaServiceCount
- * and Deployment informers feeding the reconcile work queue. Shutdown stops them and
+ * the Lease (when leader election is on) and, while leading, runs the informers of the
+ * OperatorCache (KiadaServiceCounts, Deployments, HorizontalPodAutoscalers) feeding the
+ * reconcile work queue. Shutdown stops them and
  * releases the Lease so a standby takes over at once. Nothing here blocks start-up: with
  * no reachable cluster the app still starts, and lists, watches and Lease calls retry.
  */
@@ -37,20 +36,20 @@ interface Controllers {
 export class OperatorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OperatorService.name);
   private elector?: LeaderElector;
-  private controllers?: Controllers;
+  private queue?: WorkQueue;
 
   constructor(
     private readonly config: ConfigService<AppConfig, true>,
     private readonly leases: LeaseApi,
     private readonly clock: Clock,
-    private readonly informers: InformerFactory,
+    private readonly cache: OperatorCache,
     private readonly reconciler: KiadaServiceCountReconciler,
     private readonly metrics: OperatorMetrics,
   ) {}
 
   /** True while this process runs informers and reconciles (it is the leader). */
   get active(): boolean {
-    return this.controllers !== undefined;
+    return this.queue !== undefined;
   }
 
   get isLeader(): boolean {
@@ -90,76 +89,91 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private startControllers(): void {
-    if (this.controllers) return;
+    if (this.queue) return;
     const operator = this.config.get('operator', { infer: true });
     const namespace = operator.namespace || undefined;
-    const informerOptions = (kind: string): InformerOptions => ({
-      resyncMs: operator.resyncSeconds * 1000,
-      watchdogMs: WATCHDOG_MS,
-      backoff: INFORMER_BACKOFF,
-      onRestart: (reason: InformerRestartReason) =>
-        this.metrics.watchRestarts.inc({ kind, reason }),
-    });
-
     const queue: WorkQueue = new WorkQueue((key) => this.process(key, queue), this.clock, {
       backoff: RECONCILE_BACKOFF,
       concurrency: operator.concurrency,
       onDepth: (depth) => this.metrics.queueDepth.set(depth),
     });
-    const serviceCounts = this.informers.create(
-      'KiadaServiceCount',
-      namespace,
-      {
-        onAdd: (resource) => queue.add(objectKey(resource.metadata)),
-        onUpdate: (resource) => queue.add(objectKey(resource.metadata)),
-        onDelete: (resource) => queue.forget(objectKey(resource.metadata)),
-      },
-      informerOptions('KiadaServiceCount'),
-    );
-    const enqueueOwners = (deployment: DeploymentState) =>
-      serviceCountsTargeting(deployment, serviceCounts.list()).forEach((resource) =>
-        queue.add(objectKey(resource.metadata)),
-      );
-    const deployments = this.informers.create(
-      'Deployment',
-      namespace,
-      {
-        onAdd: enqueueOwners,
-        onUpdate: (deployment, previous) => {
-          const changed =
-            deployment.replicas !== previous.replicas ||
-            deployment.readyReplicas !== previous.readyReplicas;
-          if (changed) enqueueOwners(deployment);
-        },
-        onDelete: enqueueOwners,
-      },
-      informerOptions('Deployment'),
-    );
+    const enqueue = (resource: KiadaServiceCount) => queue.add(objectKey(resource.metadata));
+    /** Every resource that targets Deployment `target` in `ns` (ownership may move between them). */
+    const enqueueTargeting = (ns: string | undefined, target: string) =>
+      this.cache
+        .serviceCountsIn(ns)
+        .filter((resource) => targetNameOf(resource) === target)
+        .forEach(enqueue);
+    const onServiceCount = (resource: KiadaServiceCount) => {
+      enqueue(resource);
+      enqueueTargeting(resource.metadata.namespace, targetNameOf(resource));
+    };
+    const onDeployment = (deployment: DeploymentState) =>
+      enqueueTargeting(deployment.metadata.namespace, deployment.metadata.name);
+    const onAutoscaler = (hpa: HorizontalPodAutoscalerState) =>
+      enqueueTargeting(hpa.metadata.namespace, hpa.scaleTargetRef.name);
 
-    this.controllers = { queue, serviceCounts, deployments };
+    this.queue = queue;
+    this.cache.start(
+      namespace,
+      {
+        KiadaServiceCount: {
+          onAdd: onServiceCount,
+          onUpdate: enqueue,
+          onDelete: (resource) => {
+            queue.forget(objectKey(resource.metadata));
+            this.metrics.forget(resource.metadata.namespace ?? '', resource.metadata.name);
+            enqueueTargeting(resource.metadata.namespace, targetNameOf(resource));
+          },
+        },
+        Deployment: {
+          onAdd: onDeployment,
+          onUpdate: (deployment, previous) => {
+            const changed =
+              deployment.replicas !== previous.replicas ||
+              deployment.readyReplicas !== previous.readyReplicas;
+            if (changed || deployment === previous) onDeployment(deployment);
+          },
+          onDelete: onDeployment,
+        },
+        HorizontalPodAutoscaler: {
+          onAdd: onAutoscaler,
+          onUpdate: onAutoscaler,
+          onDelete: onAutoscaler,
+        },
+      },
+      (kind) => ({
+        resyncMs: operator.resyncSeconds * 1000,
+        watchdogMs: WATCHDOG_MS,
+        backoff: INFORMER_BACKOFF,
+        onRestart: (reason: InformerRestartReason) =>
+          this.metrics.watchRestarts.inc({ kind, reason }),
+      }),
+    );
     this.metrics.leader.set(1);
     this.logger.log(`Watching KiadaServiceCounts in ${namespace ?? 'all namespaces'}`);
-    serviceCounts.start();
-    deployments.start();
   }
 
   private async stopControllers(): Promise<void> {
-    const controllers = this.controllers;
-    if (!controllers) return;
-    this.controllers = undefined;
+    const queue = this.queue;
+    if (!queue) return;
+    this.queue = undefined;
     this.metrics.leader.set(0);
-    controllers.serviceCounts.stop();
-    controllers.deployments.stop();
-    await controllers.queue.shutDown();
+    this.cache.stop();
+    await queue.shutDown();
     this.logger.log('Stopped reconciling');
   }
 
   private async process(key: ObjectKey, queue: WorkQueue): Promise<void> {
     const { namespace, name } = parseObjectKey(key);
     const endTimer = this.metrics.duration.startTimer();
+    // Until every first list is in, a missing Deployment could just be unlisted yet.
+    await this.cache.whenSynced();
+    if (!this.cache.synced) return; // stopping
     try {
-      await this.reconciler.reconcile(namespace, name);
+      const outcome = await this.reconciler.reconcile(namespace, name);
       this.metrics.reconciles.inc({ result: 'success' });
+      if (outcome.requeueAfterMs !== undefined) queue.addAfter(key, outcome.requeueAfterMs + 1);
     } catch (error) {
       const code = error instanceof KubernetesApiError ? error.statusCode : 0;
       this.metrics.reconciles.inc({ result: 'error' });

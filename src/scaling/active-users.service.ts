@@ -73,6 +73,11 @@ export class ActiveUsers {
     return this.subject.asObservable();
   }
 
+  /** False while counting fails (the database is unreachable): the signal is lost. */
+  get healthy(): boolean {
+    return this.failures.count === 0;
+  }
+
   /** Recounts once (awaited), then follows auth events and resyncs periodically. */
   async start(): Promise<void> {
     if (this.running) return;

@@ -50,4 +50,23 @@ export class ScalingMetrics {
         buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       }),
   );
+
+  readonly decisions = registerOnce(
+    'kiada_scaling_decisions_total',
+    () =>
+      new Counter({
+        name: 'kiada_scaling_decisions_total',
+        help: 'Scaling decisions recorded, by reason (TierMatched, StepAbove, ClampedToMin, ClampedToMax, ScaleDownHeld, Paused, Fallback).',
+        labelNames: ['reason'] as const,
+      }),
+  );
+
+  readonly decisionsPending = registerOnce(
+    'kiada_scaling_decisions_pending',
+    () =>
+      new Gauge({
+        name: 'kiada_scaling_decisions_pending',
+        help: 'Decisions waiting to be stored (the database is unreachable; they are retried).',
+      }),
+  );
 }

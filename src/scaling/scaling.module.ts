@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, SystemClock } from '../common/clock.js';
 import { KubernetesModule } from '../kubernetes/kubernetes.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
+import { InformerFactory } from '../kubernetes/informer/informer.factory.js';
 import { ActiveUsers } from './active-users.service.js';
+import { DecisionRecorder } from './decisions/decision-recorder.service.js';
+import { DecisionRepository, TypeormDecisionRepository } from './decisions/decision.repository.js';
+import { DecisionRetentionJob } from './decisions/decision-retention.job.js';
+import { ScalingDecision } from './decisions/scaling-decision.entity.js';
+import { ScalingResourceView } from './scaling-resource.view.js';
 import { ScalingController } from './scaling.controller.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 import { ScalingService } from './scaling.service.js';
@@ -13,11 +20,16 @@ import { ServiceCountWriter } from './service-count.writer.js';
  * becomes replicas"). Reads the count and auth events from SessionsModule.
  */
 @Module({
-  imports: [SessionsModule, KubernetesModule],
+  imports: [SessionsModule, KubernetesModule, TypeOrmModule.forFeature([ScalingDecision])],
   controllers: [ScalingController],
   providers: [
     { provide: Clock, useClass: SystemClock },
     ScalingMetrics,
+    InformerFactory,
+    ScalingResourceView,
+    { provide: DecisionRepository, useClass: TypeormDecisionRepository },
+    DecisionRecorder,
+    DecisionRetentionJob,
     ActiveUsers,
     ServiceCountWriter,
     ScalingService,

@@ -1,13 +1,18 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Subscription } from 'rxjs';
-import type { AppConfig, ScalingPolicyConfig } from '../config/index.js';
 import { Clock, Timer } from '../common/clock.js';
-import { errorMessage } from '../common/error-message.js';
-import { ServiceCountSpecApi } from '../kubernetes/ports/service-count-spec.api.js';
+import type { AppConfig, ScalingPolicyConfig } from '../config/index.js';
+import type { KiadaServiceCount } from '../kubernetes/kiada-service-count.js';
+import { parseDecisionStamp, parsePause } from '../kubernetes/service-count-annotations.js';
 import { ActiveUserCount, ActiveUsers } from './active-users.service.js';
+import { Decision, decide, sameDecision } from './decision.js';
+import { DecisionRecorder } from './decisions/decision-recorder.service.js';
+import { observedDecisions } from './decisions/observed-decisions.js';
+import { stampOf } from './resource-annotations.js';
 import { ScaleDownStabilizer } from './scale-down-stabilizer.js';
-import { replicasForActiveUsers } from './scaling-policy.js';
+import { Recommendation, recommend } from './scaling-policy.js';
+import { ScalingResourceView } from './scaling-resource.view.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 import { ServiceCountWriter, type WriterState } from './service-count.writer.js';
 
@@ -18,6 +23,8 @@ export interface ScalingState {
   recommendedReplicas: number | null;
   /** The stabilized value this process writes. */
   desiredReplicas: number | null;
+  /** The latest decision of this process, null before the first count. */
+  lastDecision: Decision | null;
   policy: ScalingPolicyConfig & { stabilizationSeconds: number };
   resource: { namespace: string; name: string } & WriterState;
 }
@@ -26,28 +33,38 @@ export interface ScalingState {
 export const SEED_TIMEOUT_MS = 2_000;
 
 /**
- * The scaling pipeline: active users -> tier policy -> scale-down stabilization -> writer.
- * Starts with the application (initial recount, then the first write in the background)
- * and stops with it. At start-up the resource's current value counts as a recommendation
- * made then, so restarting or rolling the API does not cut short a scale-down window.
- * Resyncs (sweep or recount) also make the writer re-read the resource,
- * so a value changed by hand is corrected within a resync period.
+ * The scaling pipeline: active users -> tier policy -> scale-down stabilization -> a
+ * decision -> writer. Starts with the application (initial recount, then the first write
+ * in the background) and stops with it.
+ * - At start-up the resource's current value counts as a recommendation made then, so
+ *   restarting or rolling the API does not cut short a scale-down window.
+ * - A new decision is handed to the writer when it says something new (replicas, the
+ *   recommendation or the reason changed); resyncs hand it again, so a value changed by
+ *   hand is corrected within a resync period.
+ * - While counting fails (database down) nothing new is decided: the last value holds,
+ *   even past the end of a scale-down window, and the signal annotation stops being
+ *   refreshed, which is how the operator learns the signal is lost.
+ * - Pauses and fallbacks the operator reports in the resource's status are recorded as
+ *   decisions too (once, whichever api replica sees them first).
  */
 @Injectable()
 export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ScalingService.name);
   private readonly scaling: AppConfig['scaling'];
   private readonly stabilizer: ScaleDownStabilizer;
-  private subscription?: Subscription;
+  private readonly subscriptions: Subscription[] = [];
+  /** Dedupe keys of operator decisions this process has recorded. */
+  private readonly observed = new Set<string>();
   private reevaluation?: Timer;
   private activeUsers: number | null = null;
-  private recommended: number | null = null;
-  private desired: number | null = null;
+  private recommendation: Recommendation | null = null;
+  private lastDecision: Decision | null = null;
 
   constructor(
     private readonly counts: ActiveUsers,
     private readonly writer: ServiceCountWriter,
-    private readonly serviceCounts: ServiceCountSpecApi,
+    private readonly view: ScalingResourceView,
+    private readonly recorder: DecisionRecorder,
     config: ConfigService<AppConfig, true>,
     private readonly clock: Clock,
     private readonly metrics: ScalingMetrics,
@@ -57,13 +74,17 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.view.start();
     await this.seedFromResource();
-    this.subscription = this.counts.counts$.subscribe((count) => this.onCount(count));
+    this.subscriptions.push(
+      this.counts.counts$.subscribe((count) => this.onCount(count)),
+      this.view.changes$.subscribe((resource) => resource && this.recordObserved(resource)),
+    );
     await this.counts.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.subscription?.unsubscribe();
+    this.subscriptions.forEach((subscription) => subscription.unsubscribe());
     this.reevaluation?.cancel();
     this.writer.stop();
     await this.counts.stop();
@@ -73,59 +94,70 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     const { namespace, resourceName, stabilizationSeconds, policy } = this.scaling;
     return {
       activeUsers: this.activeUsers,
-      recommendedReplicas: this.recommended,
-      desiredReplicas: this.desired,
+      recommendedReplicas: this.recommendation?.replicas ?? null,
+      desiredReplicas: this.lastDecision?.replicas ?? null,
+      lastDecision: this.lastDecision,
       policy: { ...policy, tiers: policy.tiers.map((tier) => ({ ...tier })), stabilizationSeconds },
       resource: { namespace, name: resourceName, ...this.writer.state },
     };
   }
 
-  /** A new count: apply the policy and the stabilization, and hand the result to the writer. */
-  onCount({ count, kind }: ActiveUserCount): void {
+  /** A new count: refresh the signal, apply the policy and the window, decide. */
+  onCount({ count, kind, at }: ActiveUserCount): void {
     this.activeUsers = count;
-    this.recommended = replicasForActiveUsers(count, this.scaling.policy);
-    this.apply(this.stabilizer.recommend(this.recommended, this.clock.now()), kind !== 'read');
+    this.writer.refreshSignal(at);
+    this.recommendation = recommend(count, this.scaling.policy);
+    this.evaluate(kind !== 'read');
   }
 
-  private apply(replicas: number, reread = false): void {
-    if (replicas !== this.desired) {
-      this.logger.log(
-        `Desired replicas ${this.desired ?? '(none)'} -> ${replicas} (${this.activeUsers} active users, policy says ${this.recommended})`,
-      );
+  private evaluate(resync: boolean): void {
+    const recommendation = this.recommendation;
+    if (!recommendation) return;
+    const now = this.clock.now();
+    const stabilized = this.stabilizer.recommend(recommendation.replicas, now);
+    const current = this.view.current();
+    const decision = decide({
+      at: now,
+      recommendation,
+      stabilized,
+      holdUntil: this.stabilizer.nextChangeAt(now),
+      windowSeconds: this.scaling.stabilizationSeconds,
+      previousReplicas: current?.spec.kiadaServiceCount ?? this.lastDecision?.replicas ?? null,
+      paused: parsePause(current?.metadata.annotations, now).paused,
+    });
+    const previous = this.lastDecision;
+    const isNew = !previous || !sameDecision(stampOf(previous), stampOf(decision));
+    if (isNew) {
+      this.lastDecision = decision;
+      this.metrics.desiredReplicas.set(decision.replicas);
+      if (previous?.replicas !== decision.replicas) {
+        this.logger.log(
+          `Desired replicas ${previous?.replicas ?? '(none)'} -> ${decision.replicas}: ${decision.message}`,
+        );
+      }
     }
-    this.desired = replicas;
-    this.metrics.desiredReplicas.set(replicas);
-    this.writer.desire(replicas, { reread });
+    // A resync hands the decision again: the writer corrects a value changed by hand.
+    if (isNew || resync) this.writer.desire(this.lastDecision!);
     this.scheduleReevaluation();
   }
 
   /**
-   * Reads the resource's current spec.kiadaServiceCount (waiting at most SEED_TIMEOUT_MS;
-   * any failure is ignored: the writer will retry) and records it as a recommendation made
-   * now, so a lower count only takes effect after a full window.
+   * Reads the resource's current spec.kiadaServiceCount (waiting at most SEED_TIMEOUT_MS
+   * for the view's first list; the writer retries anything that fails) and records it as a
+   * recommendation made now, so a lower count only takes effect after a full window.
    */
   private async seedFromResource(): Promise<void> {
-    const { namespace, resourceName } = this.scaling;
-    let timer: Timer | undefined;
-    const timeout = new Promise<null>((resolve) => {
-      timer = this.clock.setTimeout(() => resolve(null), SEED_TIMEOUT_MS);
-    });
-    try {
-      const found = await Promise.race([
-        this.serviceCounts.getServiceCount(namespace, resourceName),
-        timeout,
-      ]);
-      const replicas = found?.spec.kiadaServiceCount;
-      if (typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0) {
-        this.stabilizer.recommend(replicas, this.clock.now());
-      }
-    } catch (error) {
-      this.logger.debug(
-        `Could not read ${namespace}/${resourceName} at start-up: ${errorMessage(error)}`,
-      );
-    } finally {
-      timer?.cancel();
+    await this.view.whenSynced(SEED_TIMEOUT_MS);
+    const found = this.view.current();
+    const replicas = found?.spec.kiadaServiceCount;
+    if (typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0) {
+      this.stabilizer.recommend(replicas, this.clock.now());
     }
+    const stamp = parseDecisionStamp(found?.metadata.annotations);
+    if (found && stamp)
+      this.logger.log(
+        `The last decision on the resource: ${stamp.reason}, ${stamp.replicas} replicas`,
+      );
   }
 
   /** While a higher value holds the window, come back when it leaves it. */
@@ -137,8 +169,22 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     if (at === undefined) return;
     this.reevaluation = this.clock.setTimeout(() => {
       this.reevaluation = undefined;
-      const replicas = this.stabilizer.stabilized(this.clock.now());
-      if (replicas !== undefined) this.apply(replicas);
+      // The signal is lost (counting fails): hold the last value, decide nothing new.
+      if (!this.counts.healthy) {
+        this.logger.warn(
+          'The scale-down window ended while the active users cannot be counted: holding the current replicas',
+        );
+        return;
+      }
+      this.evaluate(false);
     }, at - now);
+  }
+
+  private recordObserved(resource: KiadaServiceCount): void {
+    for (const row of observedDecisions(resource, this.activeUsers)) {
+      if (this.observed.has(row.dedupeKey!)) continue;
+      this.observed.add(row.dedupeKey!);
+      this.recorder.record(row, { namespace: row.namespace, name: row.name }, { event: false });
+    }
   }
 }

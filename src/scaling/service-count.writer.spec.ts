@@ -1,228 +1,245 @@
 import { Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { loadConfig, type AppConfig } from '../config/index.js';
-import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
-import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
-import { ScalingMetrics } from './scaling.metrics.js';
-import { ServiceCountWriter } from './service-count.writer.js';
+import { loadConfig } from '../config/index.js';
+import {
+  DECISION,
+  parseDecisionStamp,
+  SIGNAL_AT,
+} from '../kubernetes/service-count-annotations.js';
+import { decide, type Decision } from './decision.js';
+import { recommend } from './scaling-policy.js';
+import { scalingHarness } from './testing/scaling-harness.js';
 
-const NS = 'apps';
-const NAME = 'hanyang-kiada-autoscaler';
+const POLICY = loadConfig({}).scaling.policy;
 
 describe('ServiceCountWriter', () => {
-  let clock: FakeClock;
-  let gateway: InMemoryKubernetes;
-  let metrics: ScalingMetrics;
+  let h: ReturnType<typeof scalingHarness>;
 
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
-
   beforeEach(() => {
-    clock = new FakeClock();
-    gateway = new InMemoryKubernetes();
-    metrics = new ScalingMetrics();
+    h = scalingHarness({ SCALING_NAMESPACE: 'apps', SCALING_RESOURCE_OWNER: 'team-37' });
+    h.view.start();
   });
+  afterEach(() => h.shutDown());
 
-  function writer(env: Record<string, string> = {}): ServiceCountWriter {
-    const config = new ConfigService<AppConfig, true>(
-      loadConfig({
-        SCALING_NAMESPACE: NS,
-        SCALING_RESOURCE_NAME: NAME,
-        SCALING_RESOURCE_OWNER: 'team-37',
-        ...env,
-      }),
-    );
-    return new ServiceCountWriter(gateway, config, clock, metrics);
-  }
-
-  function putResource(replicas: number): void {
-    gateway.putServiceCount({
-      metadata: { name: NAME, namespace: NS },
+  /** The decision for `users` active users, as ScalingService makes it (no window). */
+  const decision = (users: number, previous: number | null = null): Decision => {
+    const recommendation = recommend(users, POLICY);
+    return decide({
+      at: h.clock.now(),
+      recommendation,
+      stabilized: recommendation.replicas,
+      windowSeconds: 300,
+      previousReplicas: previous,
+      paused: false,
+    });
+  };
+  const putResource = (replicas: number, annotations?: Record<string, string>) =>
+    h.kube.putServiceCount({
+      metadata: { name: h.name, namespace: 'apps', ...(annotations ? { annotations } : {}) },
       spec: { owner: 'team-37', kiadaServiceCount: replicas },
     });
-  }
+  /** Lets the view see the fake's objects (watch events arrive on a later turn). */
+  const settle = () => h.clock.advance(0);
+  const recorded = async () => {
+    await h.recorder.idle();
+    return h.decisions.rows.map((row) => `${row.reason} ${row.replicas}`);
+  };
 
-  const patches = () => gateway.callsOf('patchServiceCountSpec').map(([, , spec]) => spec);
-  const stored = () => gateway.serviceCount(NS, NAME)?.spec.kiadaServiceCount;
-
-  it('skips a value the resource already holds, and patches a change without reading again', async () => {
-    putResource(3);
-    const subject = writer();
-    subject.desire(3);
-    await clock.advance(0);
-    expect(gateway.callsOf('getServiceCount')).toHaveLength(1);
-    expect(patches()).toEqual([]);
-
-    subject.desire(3);
-    await clock.advance(0);
-    expect(gateway.calls).toHaveLength(1);
-
-    subject.desire(4);
-    await clock.advance(0);
-    expect(gateway.callsOf('getServiceCount')).toHaveLength(1);
-    expect(patches()).toEqual([{ kiadaServiceCount: 4 }]);
-    expect(stored()).toBe(4);
-    expect(subject.state).toMatchObject({
-      lastWrittenReplicas: 4,
-      lastWriteAt: new Date(clock.now()).toISOString(),
-      observedReplicas: 4,
+  it('creates the missing resource with the decision and the signal, and records the decision once', async () => {
+    h.writer.refreshSignal(h.clock.now());
+    h.writer.desire(decision(500));
+    await settle();
+    expect(h.kube.callsOf('createServiceCount')).toEqual([
+      [
+        expect.objectContaining({
+          metadata: expect.objectContaining({ name: h.name, namespace: 'apps' }),
+          spec: { owner: 'team-37', kiadaServiceCount: 2, targetRef: { name: 'kiada' } },
+        }),
+      ],
+    ]);
+    expect(parseDecisionStamp(h.resource()?.metadata.annotations)).toMatchObject({
+      reason: 'TierMatched',
+      replicas: 2,
+    });
+    expect(h.resource()?.metadata.annotations?.[SIGNAL_AT]).toBe(
+      new Date(h.clock.now()).toISOString(),
+    );
+    await expect(recorded()).resolves.toEqual(['TierMatched 2']);
+    expect(h.kube.events.map((event) => [event.reason, event.message])).toEqual([
+      ['TierMatched', '500 active users < 1,000: 2 replicas (first decision)'],
+    ]);
+    expect(h.writer.state).toMatchObject({
+      lastWrittenReplicas: 2,
+      observedReplicas: 2,
       lastError: null,
     });
   });
 
-  it('creates the resource when it is missing', async () => {
-    const subject = writer({ SCALING_TARGET_NAME: 'web' });
-    subject.desire(2);
-    await clock.advance(0);
-    expect(gateway.callsOf('createServiceCount')).toEqual([
+  it('writes nothing, and records nothing, when the resource already holds the decision', async () => {
+    h.writer.desire(decision(500));
+    await settle();
+    const other = scalingHarness({ SCALING_NAMESPACE: 'apps' });
+    other.kube.putServiceCount(h.resource()!); // another api replica, same decision
+    other.view.start();
+    await other.clock.advance(0);
+    other.writer.desire(decision(600));
+    await other.clock.advance(0);
+    expect(other.kube.callsOf('patchServiceCountSpec')).toEqual([]);
+    await expect(other.recorder.idle()).resolves.toBeUndefined();
+    expect(other.decisions.rows).toEqual([]);
+    await other.shutDown();
+  });
+
+  it('patches a change without reading first, preconditioned on what it compared with', async () => {
+    putResource(2);
+    await settle();
+    const seen = h.resource()!.metadata.resourceVersion;
+    h.writer.desire(decision(1000, 2));
+    await settle();
+    expect(h.kube.callsOf('getServiceCount')).toEqual([]);
+    expect(h.kube.callsOf('patchServiceCountSpec')).toEqual([
       [
-        expect.objectContaining({
-          apiVersion: 'hanyang.ac.kr/v1',
-          kind: 'KiadaServiceCount',
-          metadata: expect.objectContaining({ name: NAME, namespace: NS }),
-          spec: { owner: 'team-37', kiadaServiceCount: 2, targetRef: { name: 'web' } },
-        }),
+        'apps',
+        h.name,
+        { kiadaServiceCount: 3 },
+        { annotations: { [DECISION]: expect.any(String) }, resourceVersion: seen },
       ],
     ]);
-    expect(stored()).toBe(2);
-    expect(subject.state.lastWrittenReplicas).toBe(2);
+    expect(h.stored()).toBe(3);
+    await expect(recorded()).resolves.toEqual(['TierMatched 3']);
+  });
+
+  it('on a conflict reads again: records nothing when another replica made the same decision', async () => {
+    putResource(2);
+    await settle();
+    const crossing = decision(1000, 2);
+    // Another replica writes the same decision after this one's view saw version 2.
+    const getServiceCount = h.kube.getServiceCount.bind(h.kube);
+    h.kube.failNext('patchServiceCountSpec', 409);
+    h.kube.getServiceCount = async (namespace, name) => {
+      const current = (await getServiceCount(namespace, name))!;
+      return h.kube.putServiceCount({
+        ...current,
+        metadata: {
+          ...current.metadata,
+          annotations: {
+            [DECISION]: JSON.stringify({
+              reason: 'TierMatched',
+              replicas: 3,
+              recommended: 3,
+              at: new Date(crossing.at).toISOString(),
+            }),
+          },
+        },
+        spec: { ...current.spec, kiadaServiceCount: 3 },
+      });
+    };
+    h.writer.desire(crossing);
+    await settle();
+    expect(h.kube.callsOf('patchServiceCountSpec')).toHaveLength(1);
+    expect(h.stored()).toBe(3);
+    await expect(recorded()).resolves.toEqual([]);
+    expect(h.writer.state.lastError).toBeNull();
   });
 
   it('does not create the resource when creation is off, and retries until it appears', async () => {
-    const subject = writer({ SCALING_CREATE_RESOURCE: 'false' });
-    subject.desire(3);
-    await clock.advance(0);
-    expect(gateway.callsOf('createServiceCount')).toEqual([]);
-    expect(subject.state.lastError).toMatchObject({ statusCode: 404, failedAttempts: 1 });
-
+    await h.shutDown();
+    h = scalingHarness({ SCALING_NAMESPACE: 'apps', SCALING_CREATE_RESOURCE: 'false' });
+    h.view.start();
+    h.writer.desire(decision(1000));
+    await settle();
+    expect(h.kube.callsOf('createServiceCount')).toEqual([]);
+    expect(h.writer.state.lastError).toMatchObject({ statusCode: 404, failedAttempts: 1 });
     putResource(2);
-    await clock.advance(200);
-    expect(patches()).toEqual([{ kiadaServiceCount: 3 }]);
-    expect(subject.state.lastError).toBeNull();
+    await h.clock.advance(200);
+    expect(h.stored()).toBe(3);
+    expect(h.writer.state.lastError).toBeNull();
   });
 
-  it('retries a 409 conflict after reading the resource again', async () => {
+  it('survives an API outage with capped backoff and writes only the latest decision when it recovers', async () => {
     putResource(2);
-    const subject = writer();
-    subject.desire(2);
-    await clock.advance(0);
-    gateway.failNext('patchServiceCountSpec', 409);
-    const errorsBefore =
-      (await metrics.writeErrors.get()).values.find((v) => v.labels.code === '409')?.value ?? 0;
-
-    subject.desire(3);
-    await clock.advance(0);
-    expect(stored()).toBe(2);
-    expect(subject.state.lastError).toMatchObject({ statusCode: 409, failedAttempts: 1 });
-    const errorsAfter = (await metrics.writeErrors.get()).values.find(
-      (v) => v.labels.code === '409',
-    )?.value;
-    expect(errorsAfter).toBe(errorsBefore + 1);
-
-    await clock.advance(199);
-    expect(patches()).toHaveLength(1);
-    await clock.advance(1);
-    expect(gateway.callsOf('getServiceCount')).toHaveLength(2);
-    expect(patches()).toEqual([{ kiadaServiceCount: 3 }, { kiadaServiceCount: 3 }]);
-    expect(stored()).toBe(3);
-    expect(subject.state.lastError).toBeNull();
-  });
-
-  it('survives an API outage with capped backoff and writes only the latest value when it recovers', async () => {
-    putResource(2);
-    const subject = writer();
-    gateway.failNext('getServiceCount', 0, 12);
-
-    subject.desire(3);
-    expect(subject.state.lastError).toBeNull(); // desire() returned before any call failed
-    await clock.advance(0);
-    expect(subject.state.lastError).toMatchObject({ statusCode: 0, failedAttempts: 1 });
+    await settle();
+    h.kube.failNext('patchServiceCountSpec', 0, 12);
+    h.writer.desire(decision(1000, 2));
+    expect(h.writer.state.lastError).toBeNull(); // desire() returned before any call failed
+    await settle();
+    expect(h.writer.state.lastError).toMatchObject({ statusCode: 0, failedAttempts: 1 });
 
     // Attempts at +200, +400, +800 ... ms, never more than 30 s apart.
+    const attempts = () => h.kube.callsOf('patchServiceCountSpec').length;
     const attemptTimes: number[] = [];
-    const start = clock.now();
+    const start = h.clock.now();
     for (let i = 0; i < 11; i++) {
-      const before = gateway.callsOf('getServiceCount').length;
-      for (let waited = 0; gateway.callsOf('getServiceCount').length === before; waited += 100) {
+      const before = attempts();
+      for (let waited = 0; attempts() === before; waited += 100) {
         expect(waited).toBeLessThanOrEqual(30_000);
-        await clock.advance(100);
+        await h.clock.advance(100);
       }
-      attemptTimes.push(clock.now() - start);
-      if (i === 3) subject.desire(5);
-      if (i === 6) subject.desire(4); // supersedes 5, still waiting for the API
+      attemptTimes.push(h.clock.now() - start);
+      if (i === 3) h.writer.desire(decision(30_000, 2));
+      if (i === 6) h.writer.desire(decision(10_000, 2)); // supersedes, still waiting for the API
     }
     expect(attemptTimes.slice(0, 4)).toEqual([200, 600, 1400, 3000]);
     expect(attemptTimes[10] - attemptTimes[9]).toBe(30_000);
-    expect(subject.state.lastError).toMatchObject({ statusCode: 0, failedAttempts: 12 });
-    expect(patches()).toEqual([]);
+    expect(h.writer.state.lastError).toMatchObject({ statusCode: 0, failedAttempts: 12 });
+    expect(h.stored()).toBe(2);
 
-    await clock.advance(30_000);
-    expect(patches()).toEqual([{ kiadaServiceCount: 4 }]);
-    expect(stored()).toBe(4);
-    expect(subject.state).toMatchObject({ lastWrittenReplicas: 4, lastError: null });
-    await clock.advance(60_000);
-    expect(patches()).toHaveLength(1);
-    expect(clock.pendingTimers).toBe(0);
+    await h.clock.advance(30_000);
+    expect(h.stored()).toBe(3);
+    expect(h.writer.state).toMatchObject({ lastWrittenReplicas: 3, lastError: null });
+    await expect(recorded()).resolves.toEqual(['StepAbove 3']);
+    await h.clock.advance(60_000);
+    expect(h.kube.callsOf('patchServiceCountSpec')).toHaveLength(13);
   });
 
   it('never throws to the caller, even when every call fails', async () => {
-    const subject = writer();
-    gateway.failNext('getServiceCount', 500, 3);
-    expect(() => subject.desire(3)).not.toThrow();
-    await clock.advance(10_000);
-    expect(stored()).toBe(3);
+    h.kube.failNext('getServiceCount', 500, 3);
+    expect(() => h.writer.desire(decision(500))).not.toThrow();
+    await h.clock.advance(10_000);
+    expect(h.stored()).toBe(2);
   });
 
-  it('writes the newest value after a write that was in flight when it changed', async () => {
+  it('writes the newest decision after a write that was in flight when it changed', async () => {
     putResource(2);
-    const subject = writer();
-    subject.desire(3);
-    subject.desire(4);
-    subject.desire(5);
-    await subject.idle;
-    await flushPromises();
-    expect(patches()).toEqual([{ kiadaServiceCount: 3 }, { kiadaServiceCount: 5 }]);
-    expect(stored()).toBe(5);
+    await settle();
+    h.writer.desire(decision(1000, 2));
+    h.writer.desire(decision(30_000, 2));
+    h.writer.desire(decision(50_000, 2));
+    await h.writer.idle();
+    await settle();
+    expect(h.kube.callsOf('patchServiceCountSpec').map(([, , spec]) => spec)).toEqual([
+      { kiadaServiceCount: 3 },
+      { kiadaServiceCount: 5 },
+    ]);
+    expect(h.stored()).toBe(5);
   });
 
-  it('re-reads when asked to and corrects a value changed behind its back', async () => {
+  it('refreshes the signal annotation only when it has aged', async () => {
     putResource(2);
-    const subject = writer();
-    subject.desire(3);
-    await clock.advance(0);
-    putResource(7); // someone edited the resource
-    subject.desire(3);
-    await clock.advance(0);
-    expect(stored()).toBe(7);
-
-    subject.desire(3, { reread: true });
-    await clock.advance(0);
-    expect(stored()).toBe(3);
-    expect(patches()).toEqual([{ kiadaServiceCount: 3 }, { kiadaServiceCount: 3 }]);
-  });
-
-  it('reads again and patches after the resource was deleted (404 on patch)', async () => {
-    putResource(2);
-    const subject = writer();
-    subject.desire(3);
-    await clock.advance(0);
-    gateway.deleteServiceCount(NS, NAME);
-    subject.desire(4);
-    await clock.advance(0);
-    expect(subject.state.lastError).toMatchObject({ statusCode: 404 });
-    await clock.advance(200);
-    expect(gateway.callsOf('createServiceCount')).toHaveLength(1);
-    expect(stored()).toBe(4);
+    await settle();
+    const start = h.clock.now();
+    h.writer.refreshSignal(start);
+    await settle();
+    expect(h.kube.callsOf('annotateServiceCount')).toEqual([
+      ['apps', h.name, { [SIGNAL_AT]: new Date(start).toISOString() }],
+    ]);
+    await h.clock.advance(14_999);
+    h.writer.refreshSignal(h.clock.now());
+    await settle();
+    expect(h.kube.callsOf('annotateServiceCount')).toHaveLength(1);
+    await h.clock.advance(1);
+    h.writer.refreshSignal(h.clock.now());
+    await settle();
+    expect(h.kube.callsOf('annotateServiceCount')).toHaveLength(2);
   });
 
   it('stops retrying once stopped', async () => {
-    const subject = writer();
-    gateway.failNext('getServiceCount', 0, 100);
-    subject.desire(3);
-    await clock.advance(0);
-    subject.stop();
-    await clock.advance(60_000);
-    expect(gateway.callsOf('getServiceCount')).toHaveLength(1);
-    expect(clock.pendingTimers).toBe(0);
+    h.kube.failNext('getServiceCount', 0, 100);
+    h.writer.desire(decision(500));
+    await settle();
+    h.writer.stop();
+    await h.clock.advance(60_000);
+    expect(h.kube.callsOf('getServiceCount')).toHaveLength(1);
   });
 });

@@ -6,8 +6,20 @@ import { errorMessage } from '../common/error-message.js';
 import { FailureStreak } from '../common/failure-streak.js';
 import { WorkQueue } from '../common/work-queue.js';
 import type { AppConfig } from '../config/index.js';
+import type { KiadaServiceCount } from '../kubernetes/kiada-service-count.js';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
 import { ServiceCountSpecApi } from '../kubernetes/ports/service-count-spec.api.js';
+import { DECISION, formatDecisionStamp } from '../kubernetes/service-count-annotations.js';
+import type { Decision } from './decision.js';
+import { decisionRow } from './decisions/decision-record.js';
+import { DecisionRecorder } from './decisions/decision-recorder.service.js';
+import {
+  holdsDecision,
+  signalAnnotation,
+  signalNeedsRefresh,
+  stampOf,
+} from './resource-annotations.js';
+import { ScalingResourceView } from './scaling-resource.view.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 import { serviceCountManifest } from './service-count-manifest.js';
 
@@ -29,7 +41,7 @@ export interface WriterState {
   lastWrittenReplicas: number | null;
   /** ISO time of that write. */
   lastWriteAt: string | null;
-  /** spec.kiadaServiceCount as last read or written, null when unknown (never read, or invalidated by an error). */
+  /** spec.kiadaServiceCount as the api last saw it, null when unknown. */
   observedReplicas: number | null;
   /** The current failure, null once a write (or a check that found nothing to write) succeeds. */
   lastError: WriteError | null;
@@ -39,18 +51,21 @@ export interface WriterState {
 const RESOURCE = 'resource';
 
 /**
- * Writes the desired replicas into spec.kiadaServiceCount of the configured
- * KiadaServiceCount, in the background, as a work queue with one key:
- * - `desire(n)` returns at once and never throws: callers (ultimately auth requests) are
- *   never slowed or failed; only the latest desired value matters, it supersedes any
- *   value still waiting for a retry (which then writes it);
- * - it patches (JSON merge patch) only when the resource holds a different value; the value
- *   read or written last is cached, and the cache is dropped after any error (conflict,
- *   not found, unreachable) and on `desire(n, { reread: true })` (periodic resync), so a
- *   changed or deleted resource is read again;
+ * Writes decisions into the configured KiadaServiceCount, in the background, as a work
+ * queue with one key:
+ * - `desire(decision)` returns at once and never throws: callers (ultimately auth requests)
+ *   are never slowed or failed; only the latest decision matters, it supersedes any still
+ *   waiting for a retry (which then writes it);
+ * - it compares with the resource as ScalingResourceView holds it (a watch, so no read
+ *   first) and patches spec.kiadaServiceCount with the decision annotation only when they
+ *   differ, preconditioned on the resourceVersion it compared with: of several api replicas
+ *   deciding the same, exactly one write lands, and only that replica records the decision
+ *   (row, Event, metric);
+ * - `refreshSignal(at)` keeps the signal annotation fresh while the api can count, which is
+ *   how the operator knows the signal is alive (fallback);
  * - a missing resource is created when SCALING_CREATE_RESOURCE is on;
- * - every failure is retried with capped exponential backoff (WRITE_BACKOFF), forever while
- *   the API is unreachable; the streak is logged sparingly (FailureStreak).
+ * - every failure (409 included) is retried with capped exponential backoff, forever while
+ *   the API is unreachable; the streak is logged sparingly.
  */
 @Injectable()
 export class ServiceCountWriter {
@@ -58,16 +73,18 @@ export class ServiceCountWriter {
   private readonly scaling: AppConfig['scaling'];
   private readonly queue: WorkQueue;
   private readonly failures: FailureStreak;
-  private desired?: number;
-  private readonly stateValue: WriterState = {
+  private desired?: Decision;
+  private signalAt?: number;
+  private readonly stateValue: Omit<WriterState, 'observedReplicas'> = {
     lastWrittenReplicas: null,
     lastWriteAt: null,
-    observedReplicas: null,
     lastError: null,
   };
 
   constructor(
     private readonly serviceCounts: ServiceCountSpecApi,
+    private readonly view: ScalingResourceView,
+    private readonly recorder: DecisionRecorder,
     config: ConfigService<AppConfig, true>,
     private readonly clock: Clock,
     private readonly metrics: ScalingMetrics,
@@ -80,42 +97,46 @@ export class ServiceCountWriter {
   get state(): WriterState {
     return {
       ...this.stateValue,
+      observedReplicas: this.view.current()?.spec.kiadaServiceCount ?? null,
       lastError: this.stateValue.lastError && { ...this.stateValue.lastError },
     };
   }
 
   /** Settles when no write is running (tests, shutdown). Does not wait for scheduled retries. */
-  get idle(): Promise<void> {
+  idle(): Promise<void> {
     return this.queue.idle();
   }
 
-  /**
-   * Asks for `replicas` in the resource. Returns at once; writing happens in the background.
-   * `reread`: forget the cached value and read the resource again first (periodic resync:
-   * corrects a value changed behind this process's back).
-   */
-  desire(replicas: number, { reread = false }: { reread?: boolean } = {}): void {
-    const changed = replicas !== this.desired;
-    this.desired = replicas;
-    if (reread) this.stateValue.observedReplicas = null;
-    // While a retry is scheduled it writes the latest value; do not hurry it.
-    if ((changed || reread) && !this.queue.isScheduled(RESOURCE)) this.queue.add(RESOURCE);
+  /** Asks for `decision` in the resource. Returns at once; writing happens in the background. */
+  desire(decision: Decision): void {
+    this.desired = decision;
+    this.kick();
+  }
+
+  /** The api counted at `at`: keep the signal annotation fresh (written only when it ages). */
+  refreshSignal(at: number): void {
+    this.signalAt = at;
+    const current = this.view.current();
+    if (!current || signalNeedsRefresh(current, at)) this.kick();
   }
 
   stop(): void {
     void this.queue.shutDown();
   }
 
+  private kick(): void {
+    // While a retry is scheduled it writes the latest state; do not hurry it.
+    if (!this.queue.isScheduled(RESOURCE)) this.queue.add(RESOURCE);
+  }
+
   private get resourceName(): string {
     return `${this.scaling.namespace}/${this.scaling.resourceName}`;
   }
 
-  /** The queue's handler: one attempt to bring the resource to the latest desired value. */
+  /** The queue's handler: one attempt to bring the resource to the latest decision and signal. */
   private async write(): Promise<void> {
-    const target = this.desired;
-    if (target === undefined) return;
     try {
-      await this.writeIfChanged(target);
+      await this.writeIfChanged();
     } catch (error) {
       this.failed(error);
       throw error; // the queue retries with backoff
@@ -124,28 +145,60 @@ export class ServiceCountWriter {
     this.stateValue.lastError = null;
   }
 
-  private async writeIfChanged(target: number): Promise<void> {
+  private async writeIfChanged(): Promise<void> {
     const { namespace, resourceName: name } = this.scaling;
-    if (this.stateValue.observedReplicas === null) {
-      const found = await this.serviceCounts.getServiceCount(namespace, name);
-      if (!found) {
-        await this.create(target);
-        return;
-      }
-      this.stateValue.observedReplicas = found.spec.kiadaServiceCount;
+    const decision = this.desired;
+    let current = this.view.current();
+    // Not listed yet (start-up) or gone: ask the API server itself.
+    if (!current)
+      current = (await this.serviceCounts.getServiceCount(namespace, name)) ?? undefined;
+    if (!current) {
+      if (decision) await this.create(decision);
+      return;
     }
-    const previous = this.stateValue.observedReplicas;
-    if (previous === target) return;
-    const patched = await this.serviceCounts.patchServiceCountSpec(namespace, name, {
-      kiadaServiceCount: target,
-    });
-    this.wrote(target, patched.spec.kiadaServiceCount, 'patch');
-    this.logger.log(
-      `Set KiadaServiceCount ${this.resourceName} kiadaServiceCount ${previous} -> ${target}`,
+    const signal =
+      this.signalAt !== undefined && signalNeedsRefresh(current, this.signalAt)
+        ? signalAnnotation(this.signalAt)
+        : {};
+    if (decision && !holdsDecision(current, decision)) {
+      let patched: KiadaServiceCount;
+      try {
+        patched = await this.patchDecision(current, decision, signal);
+      } catch (error) {
+        // A write we had not seen yet (the operator's status, another replica): look again.
+        if (!(error instanceof KubernetesApiError && error.conflict)) throw error;
+        current = (await this.serviceCounts.getServiceCount(namespace, name)) ?? undefined;
+        if (!current) throw error;
+        this.view.observe(current);
+        if (holdsDecision(current, decision)) return; // another replica made it
+        patched = await this.patchDecision(current, decision, signal);
+      }
+      this.view.observe(patched);
+      this.landed(decision, current, patched, 'patch');
+    } else if (Object.keys(signal).length > 0) {
+      this.view.observe(await this.serviceCounts.annotateServiceCount(namespace, name, signal));
+    }
+  }
+
+  /** The decision into spec and annotation, only if the resource is still `current`. */
+  private patchDecision(
+    current: KiadaServiceCount,
+    decision: Decision,
+    signal: Record<string, string>,
+  ): Promise<KiadaServiceCount> {
+    const { namespace, resourceName: name } = this.scaling;
+    return this.serviceCounts.patchServiceCountSpec(
+      namespace,
+      name,
+      { kiadaServiceCount: decision.replicas },
+      {
+        annotations: { [DECISION]: formatDecisionStamp(stampOf(decision)), ...signal },
+        resourceVersion: current.metadata.resourceVersion,
+      },
     );
   }
 
-  private async create(target: number): Promise<void> {
+  private async create(decision: Decision): Promise<void> {
     const { namespace, resourceName: name } = this.scaling;
     if (!this.scaling.createResource) {
       throw new KubernetesApiError(
@@ -154,31 +207,49 @@ export class ServiceCountWriter {
         'NotFound',
       );
     }
-    const created = await this.serviceCounts.createServiceCount(
-      serviceCountManifest({
-        namespace,
-        name,
-        owner: this.scaling.resourceOwner,
-        targetName: this.scaling.targetName,
-        replicas: target,
-      }),
-    );
-    this.wrote(target, created.spec.kiadaServiceCount, 'create');
-    this.logger.log(
-      `Created KiadaServiceCount ${this.resourceName} with kiadaServiceCount=${target}`,
-    );
+    const manifest = serviceCountManifest({
+      namespace,
+      name,
+      owner: this.scaling.resourceOwner,
+      targetName: this.scaling.targetName,
+      replicas: decision.replicas,
+    });
+    manifest.metadata.annotations = {
+      [DECISION]: formatDecisionStamp(stampOf(decision)),
+      ...signalAnnotation(this.signalAt),
+    };
+    const created = await this.serviceCounts.createServiceCount(manifest);
+    this.view.observe(created);
+    this.landed(decision, undefined, created, 'create');
   }
 
-  private wrote(target: number, stored: number | undefined, operation: 'create' | 'patch'): void {
-    this.stateValue.observedReplicas = stored ?? target;
-    this.stateValue.lastWrittenReplicas = target;
+  /** A write of ours changed the resource: the decision is made; record it once. */
+  private landed(
+    decision: Decision,
+    before: KiadaServiceCount | undefined,
+    after: KiadaServiceCount,
+    operation: 'create' | 'patch',
+  ): void {
+    this.stateValue.lastWrittenReplicas = decision.replicas;
     this.stateValue.lastWriteAt = new Date(this.clock.now()).toISOString();
     this.metrics.writes.inc({ operation });
+    const previous = before?.spec.kiadaServiceCount ?? null;
+    this.logger.log(
+      `${operation === 'create' ? 'Created' : 'Set'} KiadaServiceCount ${this.resourceName} kiadaServiceCount ${previous ?? '(new)'} -> ${decision.replicas}: ${decision.message}`,
+    );
+    const { namespace, resourceName: name } = this.scaling;
+    this.recorder.record(
+      decisionRow(decision, { namespace, name }),
+      {
+        namespace,
+        name,
+        uid: after.metadata.uid,
+      },
+      { event: true },
+    );
   }
 
   private failed(error: unknown): void {
-    // Whatever happened, the cached value can no longer be trusted.
-    this.stateValue.observedReplicas = null;
     const statusCode = error instanceof KubernetesApiError ? error.statusCode : -1;
     const message = errorMessage(error);
     const attempt = this.failures.count + 1;
@@ -194,6 +265,7 @@ export class ServiceCountWriter {
         ? `Kubernetes API unreachable while writing KiadaServiceCount ${this.resourceName}`
         : `Writing KiadaServiceCount ${this.resourceName} failed (${statusCode === -1 ? 'unexpected error' : `HTTP ${statusCode}`})`;
     const expected = error instanceof KubernetesApiError && (error.retryable || error.notFound);
+    // A conflict that survived a fresh read: expected under contention, retried.
     const level = statusCode === 409 && attempt === 1 ? 'debug' : expected ? 'warn' : 'error';
     this.failures.failed(
       `${what}: ${message}; attempt ${attempt}, retrying in ${backoffDelay(attempt, WRITE_BACKOFF)} ms`,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { User } from './user.entity.js';
 import { NewUser, UsernameTakenError, UsersRepository } from './users.repository.js';
 

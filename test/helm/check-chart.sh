@@ -153,12 +153,13 @@ expect "default: operator Deployment, 2 replicas, leader election on its own Lea
      < Number(env(o, "operator", "OPERATOR_RENEW_DEADLINE_SECONDS"))
   && Number(env(o, "operator", "OPERATOR_RENEW_DEADLINE_SECONDS"))
      < Number(env(o, "operator", "OPERATOR_LEASE_DURATION_SECONDS"))'
-expect "default: api RBAC is a Role limited to its one KiadaServiceCount (create unnamed)" "$d" '
+expect "default: api RBAC is a Role limited to its one KiadaServiceCount (create unnamed), and Events" "$d" '
   const r = find("Role", "kiada-autoscaler-api"), rules = r.rules;
-  kinds("ClusterRole").length === 0 && rules.length === 2
+  kinds("ClusterRole").length === 0 && rules.length === 3
   && rules[0].resourceNames[0] === "hanyang-kiada-autoscaler"
-  && rules[0].verbs.join() === "get,patch"
-  && rules[1].resourceNames === undefined && rules[1].verbs.join() === "create"
+  && rules[0].verbs.join() === "get,list,watch,patch"
+  && rules[1].resources.join() === "events" && rules[1].verbs.join() === "create,patch"
+  && rules[2].resourceNames === undefined && rules[2].verbs.join() === "create"
   && find("RoleBinding", "kiada-autoscaler-api").subjects[0].name === "kiada-autoscaler-api"'
 expect "default: operator RBAC: watch CRs, write status, scale subresource, events, one Lease" "$d" '
   const rules = find("Role", "kiada-autoscaler-operator").rules;
@@ -169,6 +170,8 @@ expect "default: operator RBAC: watch CRs, write status, scale subresource, even
   && has("apps", "deployments", ["list", "watch"]) && has("apps", "deployments/scale", ["get", "patch"])
   && !rules.some((r) => r.resources.includes("deployments") && r.verbs.includes("patch"))
   && has("", "events", ["create"]) && has("events.k8s.io", "events", ["create"])
+  && has("autoscaling", "horizontalpodautoscalers", ["list", "watch"])
+  && !rules.some((r) => r.resources.includes("horizontalpodautoscalers") && r.verbs.includes("patch"))
   && find("Role", "kiada-autoscaler-operator-leader-election").rules[0].resourceNames[0]
      === "kiada-autoscaler-operator"'
 expect "default: Kiada target without spec.replicas (the operator owns it) and its Service" "$d" '

@@ -47,6 +47,8 @@ describe("the chart's RBAC grants least privilege", () => {
     ['get', 'deployments.apps'],
     ['watch', 'deployments.apps'],
     ['patch', 'deployments.apps:scale'],
+    ['list', 'horizontalpodautoscalers.autoscaling'],
+    ['watch', 'horizontalpodautoscalers.autoscaling'],
     ['create', 'events'],
     ['create', 'leases.coordination.k8s.io'],
     ['update', `leases.coordination.k8s.io/${OPERATOR_LEASE_NAME}`],
@@ -60,16 +62,24 @@ describe("the chart's RBAC grants least privilege", () => {
     ['get', 'secrets'],
     ['create', 'pods'],
     ['update', 'leases.coordination.k8s.io/someone-elses-lease'],
+    ['create', 'horizontalpodautoscalers.autoscaling'],
+    ['patch', 'horizontalpodautoscalers.autoscaling'],
   ];
   const apiMay: Array<[string, string]> = [
     ['get', 'kiadaservicecounts.hanyang.ac.kr/hanyang-kiada-autoscaler'],
     ['patch', 'kiadaservicecounts.hanyang.ac.kr/hanyang-kiada-autoscaler'],
+    ['list', 'kiadaservicecounts.hanyang.ac.kr/hanyang-kiada-autoscaler'],
+    ['watch', 'kiadaservicecounts.hanyang.ac.kr/hanyang-kiada-autoscaler'],
     ['create', 'kiadaservicecounts.hanyang.ac.kr'],
+    ['create', 'events'],
   ];
   const apiMayNot: Array<[string, string]> = [
     ['patch', 'kiadaservicecounts.hanyang.ac.kr/another-resource'],
     ['list', 'kiadaservicecounts.hanyang.ac.kr'],
+    ['watch', 'kiadaservicecounts.hanyang.ac.kr/another-resource'],
     ['delete', 'kiadaservicecounts.hanyang.ac.kr/hanyang-kiada-autoscaler'],
+    ['delete', 'events'],
+    ['list', 'horizontalpodautoscalers.autoscaling'],
     ['patch', 'kiadaservicecounts.hanyang.ac.kr:status'],
     ['patch', 'deployments.apps:scale'],
     ['get', 'deployments.apps'],

@@ -1,5 +1,10 @@
 import { CreateUsersAndSessions1764180000000 } from './1764180000000-CreateUsersAndSessions.js';
 import { CreateActiveUserCount1764190000000 } from './1764190000000-CreateActiveUserCount.js';
+import { CreateScalingDecisions1764200000000 } from './1764200000000-CreateScalingDecisions.js';
 
 /** Every migration, oldest first. Add new ones here (TypeORM's glob loading does not fit ES modules + Jest). */
-export const MIGRATIONS = [CreateUsersAndSessions1764180000000, CreateActiveUserCount1764190000000];
+export const MIGRATIONS = [
+  CreateUsersAndSessions1764180000000,
+  CreateActiveUserCount1764190000000,
+  CreateScalingDecisions1764200000000,
+];

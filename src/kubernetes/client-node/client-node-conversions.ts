@@ -1,6 +1,17 @@
-import { CoreV1Event, V1Deployment, V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import {
+  CoreV1Event,
+  V1Deployment,
+  V2HorizontalPodAutoscaler,
+  V1Lease,
+  V1MicroTime,
+} from '@kubernetes/client-node';
 import type { ObjectMeta } from '../kiada-service-count.js';
-import type { DeploymentState, EventRecord, LeaseState } from '../kubernetes.types.js';
+import type {
+  DeploymentState,
+  EventRecord,
+  HorizontalPodAutoscalerState,
+  LeaseState,
+} from '../kubernetes.types.js';
 
 /** Who records Events (`source.component`, `reportingInstance`: the pod). */
 export interface EventSource {
@@ -14,7 +25,7 @@ function isoOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function toMeta(metadata: V1Deployment['metadata'] | undefined): ObjectMeta {
+export function toMeta(metadata: V1Deployment['metadata'] | undefined): ObjectMeta {
   const meta: ObjectMeta = { name: metadata?.name ?? '' };
   if (metadata?.namespace) meta.namespace = metadata.namespace;
   if (metadata?.uid) meta.uid = metadata.uid;
@@ -34,6 +45,21 @@ export function toDeploymentState(deployment: V1Deployment): DeploymentState {
     replicas: deployment.spec?.replicas ?? 1,
     readyReplicas: deployment.status?.readyReplicas ?? 0,
     observedGeneration: deployment.status?.observedGeneration ?? 0,
+  };
+}
+
+/** Works on deserialised objects and on raw watch JSON alike. */
+export function toHorizontalPodAutoscalerState(
+  hpa: V2HorizontalPodAutoscaler,
+): HorizontalPodAutoscalerState {
+  const target = hpa.spec?.scaleTargetRef;
+  return {
+    metadata: toMeta(hpa.metadata),
+    scaleTargetRef: {
+      ...(target?.apiVersion ? { apiVersion: target.apiVersion } : {}),
+      kind: target?.kind ?? '',
+      name: target?.name ?? '',
+    },
   };
 }
 

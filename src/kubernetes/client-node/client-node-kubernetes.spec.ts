@@ -118,8 +118,17 @@ describe(ClientNodeKubernetes.name, () => {
 
   it('scales through the scale subresource with a JSON merge patch', async () => {
     route = (_request, response) =>
-      json(response, 200, { kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 3 } });
-    await expect(sut.scaleDeployment('default', 'kiada', 3)).resolves.toBeUndefined();
+      json(response, 200, {
+        kind: 'Scale',
+        apiVersion: 'autoscaling/v1',
+        metadata: { name: 'kiada', namespace: 'default', resourceVersion: '43' },
+        spec: { replicas: 3 },
+      });
+    // The new resourceVersion comes back for the operator's read-after-write cache.
+    await expect(sut.scaleDeployment('default', 'kiada', 3)).resolves.toEqual({
+      replicas: 3,
+      resourceVersion: '43',
+    });
     expect(seen[0]).toEqual({
       method: 'PATCH',
       url: '/apis/apps/v1/namespaces/default/deployments/kiada/scale',

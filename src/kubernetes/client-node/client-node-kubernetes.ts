@@ -1,12 +1,12 @@
 import {
   AppsV1Api,
+  AutoscalingV2Api,
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   PatchStrategy,
   setHeaderOptions,
-  V1Deployment,
   Watch,
 } from '@kubernetes/client-node';
 import { Clock, SystemClock } from '../../common/clock.js';
@@ -25,16 +25,17 @@ import type {
   EventRecord,
   LeaseState,
   ListResult,
+  ListWatchOptions,
   WatchableKind,
   WatchableKinds,
   WatchCallbacks,
   WatchHandle,
 } from '../kubernetes.types.js';
-import type { DeploymentApi } from '../ports/deployment.api.js';
+import type { DeploymentApi, ScaleResult } from '../ports/deployment.api.js';
 import type { EventApi } from '../ports/event.api.js';
 import type { LeaseApi } from '../ports/lease.api.js';
 import type { ListWatchApi } from '../ports/list-watch.api.js';
-import type { ServiceCountSpecApi } from '../ports/service-count-spec.api.js';
+import type { ServiceCountSpecApi, SpecPatchOptions } from '../ports/service-count-spec.api.js';
 import type { ServiceCountStatusApi } from '../ports/service-count-status.api.js';
 import {
   EventSource,
@@ -44,13 +45,12 @@ import {
   toV1Lease,
 } from './client-node-conversions.js';
 import { nullOn404, toKubernetesApiError } from './client-node-errors.js';
+import { KINDS, kindPath, ListApis, nameSelector } from './client-node-kinds.js';
 import { openWatch } from './client-node-watch.js';
 
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
-interface Apis {
-  custom: CustomObjectsApi;
-  apps: AppsV1Api;
+interface Apis extends ListApis {
   core: CoreV1Api;
   coordination: CoordinationV1Api;
   watch: Watch;
@@ -85,6 +85,7 @@ export class ClientNodeKubernetes
       this.apis = {
         custom: kubeConfig.makeApiClient(CustomObjectsApi),
         apps: kubeConfig.makeApiClient(AppsV1Api),
+        autoscaling: kubeConfig.makeApiClient(AutoscalingV2Api),
         core: kubeConfig.makeApiClient(CoreV1Api),
         coordination: kubeConfig.makeApiClient(CoordinationV1Api),
         watch: new Watch(kubeConfig),
@@ -129,22 +130,24 @@ export class ClientNodeKubernetes
     namespace: string,
     name: string,
     spec: Partial<KiadaServiceCountSpec>,
+    { annotations, resourceVersion }: SpecPatchOptions = {},
   ): Promise<KiadaServiceCount> {
-    return this.call(
-      `patch ${KSC_PLURAL} ${namespace}/${name}`,
-      ({ custom }) =>
-        custom.patchNamespacedCustomObject(
-          {
-            group: KSC_GROUP,
-            version: KSC_VERSION,
-            plural: KSC_PLURAL,
-            namespace,
-            name,
-            body: { spec },
-          },
-          MERGE_PATCH,
-        ) as Promise<KiadaServiceCount>,
-    );
+    const metadata = {
+      ...(annotations ? { annotations } : {}),
+      ...(resourceVersion ? { resourceVersion } : {}),
+    };
+    return this.patchServiceCount(namespace, name, {
+      ...(Object.keys(metadata).length ? { metadata } : {}),
+      spec,
+    });
+  }
+
+  async annotateServiceCount(
+    namespace: string,
+    name: string,
+    annotations: Record<string, string | null>,
+  ): Promise<KiadaServiceCount> {
+    return this.patchServiceCount(namespace, name, { metadata: { annotations } });
   }
 
   async patchServiceCountStatus(
@@ -176,46 +179,34 @@ export class ClientNodeKubernetes
     });
   }
 
-  async scaleDeployment(namespace: string, name: string, replicas: number): Promise<void> {
-    await this.call(`scale deployments ${namespace}/${name}`, ({ apps }) =>
+  async scaleDeployment(namespace: string, name: string, replicas: number): Promise<ScaleResult> {
+    const scale = await this.call(`scale deployments ${namespace}/${name}`, ({ apps }) =>
       apps.patchNamespacedDeploymentScale(
         { name, namespace, body: { spec: { replicas } } },
         MERGE_PATCH,
       ),
     );
+    return {
+      replicas: scale.spec?.replicas ?? replicas,
+      ...(scale.metadata?.resourceVersion
+        ? { resourceVersion: scale.metadata.resourceVersion }
+        : {}),
+    };
   }
 
   async list<K extends WatchableKind>(
     kind: K,
     namespace: string | undefined,
+    options: ListWatchOptions = {},
   ): Promise<ListResult<WatchableKinds[K]>> {
-    return this.call(
-      `list ${kind} in ${namespace ?? 'all namespaces'}`,
-      async ({ apps, custom }) => {
-        if (kind === 'Deployment') {
-          const list = namespace
-            ? await apps.listNamespacedDeployment({ namespace })
-            : await apps.listDeploymentForAllNamespaces();
-          return {
-            items: list.items.map(toDeploymentState) as WatchableKinds[K][],
-            resourceVersion: list.metadata?.resourceVersion ?? '',
-          };
-        }
-        const coordinates = { group: KSC_GROUP, version: KSC_VERSION, plural: KSC_PLURAL };
-        const list = (
-          namespace
-            ? await custom.listNamespacedCustomObject({ ...coordinates, namespace })
-            : await custom.listClusterCustomObject(coordinates)
-        ) as {
-          items?: KiadaServiceCount[];
-          metadata?: { resourceVersion?: string };
-        };
-        return {
-          items: (list.items ?? []) as WatchableKinds[K][],
-          resourceVersion: list.metadata?.resourceVersion ?? '',
-        };
-      },
-    );
+    const access = KINDS[kind];
+    return this.call(`list ${kind} in ${namespace ?? 'all namespaces'}`, async (apis) => {
+      const list = await access.list(apis, namespace, nameSelector(options.name));
+      return {
+        items: (list.items ?? []).map((item) => access.convert(item)) as WatchableKinds[K][],
+        resourceVersion: list.metadata?.resourceVersion ?? '',
+      };
+    });
   }
 
   async watch<K extends WatchableKind>(
@@ -223,14 +214,14 @@ export class ClientNodeKubernetes
     namespace: string | undefined,
     resourceVersion: string,
     callbacks: WatchCallbacks<WatchableKinds[K]>,
+    options: ListWatchOptions = {},
   ): Promise<WatchHandle> {
-    const path = watchPath(kind, namespace);
-    const convert = (object: unknown) =>
-      (kind === 'Deployment'
-        ? toDeploymentState(object as V1Deployment)
-        : object) as WatchableKinds[K];
+    const path = kindPath(kind, namespace);
+    const access = KINDS[kind];
     return this.call(`watch ${path}`, ({ watch }) =>
-      openWatch(watch, path, resourceVersion, callbacks, convert),
+      openWatch(watch, path, resourceVersion, nameSelector(options.name), callbacks, (object) =>
+        access.convert(object),
+      ),
     );
   }
 
@@ -270,6 +261,21 @@ export class ClientNodeKubernetes
     );
   }
 
+  private patchServiceCount(
+    namespace: string,
+    name: string,
+    body: object,
+  ): Promise<KiadaServiceCount> {
+    return this.call(
+      `patch ${KSC_PLURAL} ${namespace}/${name}`,
+      ({ custom }) =>
+        custom.patchNamespacedCustomObject(
+          { group: KSC_GROUP, version: KSC_VERSION, plural: KSC_PLURAL, namespace, name, body },
+          MERGE_PATCH,
+        ) as Promise<KiadaServiceCount>,
+    );
+  }
+
   private async call<T>(what: string, action: (apis: Apis) => Promise<T>): Promise<T> {
     if (!this.apis) throw new KubernetesApiError(0, `${what}: ${this.unavailable}`);
     try {
@@ -278,11 +284,4 @@ export class ClientNodeKubernetes
       throw toKubernetesApiError(error, what);
     }
   }
-}
-
-function watchPath(kind: WatchableKind, namespace: string | undefined): string {
-  const scope = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  return kind === 'Deployment'
-    ? `/apis/apps/v1${scope}/deployments`
-    : `/apis/${KSC_GROUP}/${KSC_VERSION}${scope}/${KSC_PLURAL}`;
 }

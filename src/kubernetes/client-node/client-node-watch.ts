@@ -13,6 +13,7 @@ export async function openWatch<T>(
   watch: Watch,
   path: string,
   resourceVersion: string,
+  fieldSelector: string | undefined,
   callbacks: WatchCallbacks<T>,
   convert: (object: unknown) => T,
 ): Promise<WatchHandle> {
@@ -29,6 +30,7 @@ export async function openWatch<T>(
     path,
     {
       resourceVersion: resourceVersion || undefined,
+      ...(fieldSelector ? { fieldSelector } : {}),
       allowWatchBookmarks: true,
       // The server ends the watch cleanly after this; the informer reopens it.
       timeoutSeconds: 240 + Math.floor(Math.random() * 60),

@@ -1,5 +1,6 @@
 import type {
   ListResult,
+  ListWatchOptions,
   WatchableKind,
   WatchableKinds,
   WatchCallbacks,
@@ -12,6 +13,7 @@ export abstract class ListWatchApi {
   abstract list<K extends WatchableKind>(
     kind: K,
     namespace: string | undefined,
+    options?: ListWatchOptions,
   ): Promise<ListResult<WatchableKinds[K]>>;
   /** Watches from `resourceVersion` (with bookmarks) until stopped or ended by the server. */
   abstract watch<K extends WatchableKind>(
@@ -19,5 +21,6 @@ export abstract class ListWatchApi {
     namespace: string | undefined,
     resourceVersion: string,
     callbacks: WatchCallbacks<WatchableKinds[K]>,
+    options?: ListWatchOptions,
   ): Promise<WatchHandle>;
 }

@@ -4,81 +4,36 @@ import type {
   KiadaServiceCountStatus,
 } from '../kiada-service-count.js';
 import { KubernetesApiError } from '../kubernetes-api.error.js';
-import type {
-  DeploymentState,
-  EventRecord,
-  LeaseState,
-  ListResult,
-  WatchableKind,
-  WatchableKinds,
-  WatchCallbacks,
-  WatchEventType,
-  WatchHandle,
-} from '../kubernetes.types.js';
-import type { DeploymentApi } from '../ports/deployment.api.js';
-import type { EventApi } from '../ports/event.api.js';
-import type { LeaseApi } from '../ports/lease.api.js';
-import { RecordingFake } from './recording-fake.js';
-import type { ListWatchApi } from '../ports/list-watch.api.js';
-import type { ServiceCountSpecApi } from '../ports/service-count-spec.api.js';
+import type { DeploymentState, HorizontalPodAutoscalerState } from '../kubernetes.types.js';
+import type { DeploymentApi, ScaleResult } from '../ports/deployment.api.js';
+import type { ServiceCountSpecApi, SpecPatchOptions } from '../ports/service-count-spec.api.js';
 import type { ServiceCountStatusApi } from '../ports/service-count-status.api.js';
+import { clone, InMemoryApiServer, key } from './in-memory-api-server.js';
 
-type Port = ServiceCountSpecApi &
-  ServiceCountStatusApi &
-  DeploymentApi &
-  ListWatchApi &
-  EventApi &
-  LeaseApi;
-export type Method = keyof Port;
-
-/** More writes than this to one object in one test can only be a write loop. */
-export const WRITE_LOOP_LIMIT = 500;
-
-const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
-const clone = <T>(value: T): T => structuredClone(value);
+type ResourceMethod = keyof ServiceCountSpecApi | keyof ServiceCountStatusApi | keyof DeploymentApi;
 
 /**
  * An in-memory API server for unit tests, implementing every Kubernetes port: keeps
- * objects, bumps resourceVersion and generation like the real one, records every call, and
- * fails calls on demand (`failNext`). Watch events are delivered asynchronously (on a
- * later turn of the event loop, as from a real server), so a controller that writes on
- * every event it causes cannot recurse; and more than WRITE_LOOP_LIMIT writes to one
- * object throw, so such a loop fails its test at once instead of running out of memory.
+ * KiadaServiceCounts, Deployments and HorizontalPodAutoscalers, bumps resourceVersion and
+ * generation like the real one, honours resourceVersion preconditions, records every call,
+ * and fails calls on demand (`failNext`). Watch events arrive on a later turn; more than
+ * WRITE_LOOP_LIMIT writes to one object throw, so a write loop fails its test at once.
  */
-export class InMemoryKubernetes extends RecordingFake<Method> implements Port {
-  readonly events: EventRecord[] = [];
-  /** When true, scaling a Deployment also makes all its replicas ready at once. */
+export class InMemoryKubernetes
+  extends InMemoryApiServer<ResourceMethod>
+  implements ServiceCountSpecApi, ServiceCountStatusApi, DeploymentApi
+{
+  /** When true, scaling a Deployment makes all its replicas ready on the next turn. */
   autoReady = true;
 
-  private readonly serviceCounts = new Map<string, KiadaServiceCount>();
-  private readonly deployments = new Map<string, DeploymentState>();
-  private readonly leases = new Map<string, LeaseState>();
-  private readonly watchers = new Set<{
-    kind: WatchableKind;
-    namespace?: string;
-    callbacks: WatchCallbacks<unknown>;
-  }>();
-  private revision = 1;
-
-  /** Ends every open watch with `error` (e.g. a 410 Gone), as a dropped connection would. */
-  breakWatches(error?: unknown): void {
-    const open = [...this.watchers];
-    this.watchers.clear();
-    open.forEach((watcher) => watcher.callbacks.onDone(error));
-  }
-
-  get openWatches(): number {
-    return this.watchers.size;
-  }
-
-  // ---- test set-up, not part of the port ----
+  // ---- test set-up, not part of the ports ----
 
   putServiceCount(
     resource: Omit<KiadaServiceCount, 'apiVersion' | 'kind'> & Partial<KiadaServiceCount>,
   ): KiadaServiceCount {
-    const existing = this.serviceCounts.get(
-      key(resource.metadata.namespace, resource.metadata.name),
-    );
+    const { namespace, name } = resource.metadata;
+    const existing = this.objects.KiadaServiceCount.get(key(namespace, name));
+    const specChanged = JSON.stringify(existing?.spec) !== JSON.stringify(resource.spec);
     const stored: KiadaServiceCount = clone({
       apiVersion: 'hanyang.ac.kr/v1',
       kind: 'KiadaServiceCount',
@@ -86,28 +41,24 @@ export class InMemoryKubernetes extends RecordingFake<Method> implements Port {
       metadata: {
         ...resource.metadata,
         uid: existing?.metadata.uid ?? `uid-${this.revision}`,
-        generation: existing
-          ? (existing.metadata.generation ?? 1) +
-            (JSON.stringify(existing.spec) === JSON.stringify(resource.spec) ? 0 : 1)
-          : 1,
+        generation: existing ? (existing.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1,
         resourceVersion: String(++this.revision),
-        creationTimestamp: existing?.metadata.creationTimestamp ?? new Date(0).toISOString(),
+        creationTimestamp:
+          resource.metadata.creationTimestamp ??
+          existing?.metadata.creationTimestamp ??
+          new Date(0).toISOString(),
       },
     });
-    this.serviceCounts.set(key(stored.metadata.namespace, stored.metadata.name), stored);
-    this.emit('KiadaServiceCount', existing ? 'MODIFIED' : 'ADDED', stored);
+    this.put('KiadaServiceCount', stored);
     return clone(stored);
   }
 
   deleteServiceCount(namespace: string, name: string): void {
-    const existing = this.serviceCounts.get(key(namespace, name));
-    if (!existing) return;
-    this.serviceCounts.delete(key(namespace, name));
-    this.emit('KiadaServiceCount', 'DELETED', existing);
+    this.remove('KiadaServiceCount', namespace, name);
   }
 
   serviceCount(namespace: string, name: string): KiadaServiceCount | undefined {
-    const found = this.serviceCounts.get(key(namespace, name));
+    const found = this.objects.KiadaServiceCount.get(key(namespace, name));
     return found && clone(found);
   }
 
@@ -117,7 +68,7 @@ export class InMemoryKubernetes extends RecordingFake<Method> implements Port {
     replicas: number,
     readyReplicas = replicas,
   ): DeploymentState {
-    const existing = this.deployments.get(key(namespace, name));
+    const existing = this.objects.Deployment.get(key(namespace, name));
     const generation =
       (existing?.metadata.generation ?? 0) + (existing?.replicas === replicas ? 0 : 1);
     const stored: DeploymentState = {
@@ -132,17 +83,29 @@ export class InMemoryKubernetes extends RecordingFake<Method> implements Port {
       readyReplicas,
       observedGeneration: generation,
     };
-    this.deployments.set(key(namespace, name), stored);
-    this.emit('Deployment', existing ? 'MODIFIED' : 'ADDED', stored);
+    this.put('Deployment', stored);
     return clone(stored);
   }
 
   deployment(namespace: string, name: string): DeploymentState | undefined {
-    const found = this.deployments.get(key(namespace, name));
+    const found = this.objects.Deployment.get(key(namespace, name));
     return found && clone(found);
   }
 
-  // ---- the port ----
+  /** An autoscaling/v2 HorizontalPodAutoscaler on Deployment `target`. */
+  putHorizontalPodAutoscaler(namespace: string, name: string, target: string): void {
+    const hpa: HorizontalPodAutoscalerState = {
+      metadata: { name, namespace, resourceVersion: String(++this.revision) },
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target },
+    };
+    this.put('HorizontalPodAutoscaler', hpa);
+  }
+
+  deleteHorizontalPodAutoscaler(namespace: string, name: string): void {
+    this.remove('HorizontalPodAutoscaler', namespace, name);
+  }
+
+  // ---- the ports ----
 
   async getServiceCount(namespace: string, name: string): Promise<KiadaServiceCount | null> {
     this.enter('getServiceCount', [namespace, name]);
@@ -151,7 +114,7 @@ export class InMemoryKubernetes extends RecordingFake<Method> implements Port {
 
   async createServiceCount(resource: KiadaServiceCount): Promise<KiadaServiceCount> {
     this.enter('createServiceCount', [clone(resource)]);
-    if (this.serviceCounts.has(key(resource.metadata.namespace, resource.metadata.name))) {
+    if (this.serviceCount(resource.metadata.namespace ?? '', resource.metadata.name)) {
       throw new KubernetesApiError(
         409,
         `${resource.metadata.name} already exists`,
@@ -165,11 +128,33 @@ export class InMemoryKubernetes extends RecordingFake<Method> implements Port {
     namespace: string,
     name: string,
     spec: Partial<KiadaServiceCountSpec>,
+    options?: SpecPatchOptions,
   ): Promise<KiadaServiceCount> {
-    this.enter('patchServiceCountSpec', [namespace, name, clone(spec)]);
-    this.countWrite(`KiadaServiceCount ${key(namespace, name)}`);
-    const existing = this.mustGet(namespace, name);
-    return this.putServiceCount({ ...existing, spec: { ...existing.spec, ...spec } });
+    this.enter('patchServiceCountSpec', [
+      namespace,
+      name,
+      clone(spec),
+      ...(options ? [clone(options)] : []),
+    ]);
+    const existing = this.writable(namespace, name, options?.resourceVersion);
+    return this.putServiceCount({
+      ...existing,
+      metadata: withAnnotations(existing.metadata, options?.annotations),
+      spec: { ...existing.spec, ...spec },
+    });
+  }
+
+  async annotateServiceCount(
+    namespace: string,
+    name: string,
+    annotations: Record<string, string | null>,
+  ): Promise<KiadaServiceCount> {
+    this.enter('annotateServiceCount', [namespace, name, clone(annotations)]);
+    const existing = this.writable(namespace, name);
+    return this.putServiceCount({
+      ...existing,
+      metadata: withAnnotations(existing.metadata, annotations),
+    });
   }
 
   async patchServiceCountStatus(
@@ -178,8 +163,7 @@ export class InMemoryKubernetes extends RecordingFake<Method> implements Port {
     status: KiadaServiceCountStatus,
   ): Promise<KiadaServiceCount> {
     this.enter('patchServiceCountStatus', [namespace, name, clone(status)]);
-    this.countWrite(`KiadaServiceCount ${key(namespace, name)}`);
-    const existing = this.mustGet(namespace, name);
+    const existing = this.writable(namespace, name);
     return this.putServiceCount({ ...existing, status: { ...existing.status, ...status } });
   }
 
@@ -188,109 +172,47 @@ export class InMemoryKubernetes extends RecordingFake<Method> implements Port {
     return this.deployment(namespace, name) ?? null;
   }
 
-  async scaleDeployment(namespace: string, name: string, replicas: number): Promise<void> {
+  async scaleDeployment(namespace: string, name: string, replicas: number): Promise<ScaleResult> {
     this.enter('scaleDeployment', [namespace, name, replicas]);
     this.countWrite(`Deployment ${key(namespace, name)}`);
-    const existing = this.deployments.get(key(namespace, name));
+    const existing = this.deployment(namespace, name);
     if (!existing) throw new KubernetesApiError(404, `deployments "${name}" not found`, 'NotFound');
-    this.putDeployment(
-      namespace,
-      name,
-      replicas,
-      this.autoReady ? replicas : existing.readyReplicas,
-    );
-  }
-
-  async list<K extends WatchableKind>(
-    kind: K,
-    namespace: string | undefined,
-  ): Promise<ListResult<WatchableKinds[K]>> {
-    this.enter('list', [kind, namespace]);
-    const store = (kind === 'Deployment' ? this.deployments : this.serviceCounts) as Map<
-      string,
-      WatchableKinds[K]
-    >;
-    const items = [...store.values()].filter(
-      (item) =>
-        namespace === undefined ||
-        (item as { metadata: { namespace?: string } }).metadata.namespace === namespace,
-    );
-    return { items: clone(items), resourceVersion: String(this.revision) };
-  }
-
-  async watch<K extends WatchableKind>(
-    kind: K,
-    namespace: string | undefined,
-    resourceVersion: string,
-    callbacks: WatchCallbacks<WatchableKinds[K]>,
-  ): Promise<WatchHandle> {
-    this.enter('watch', [kind, namespace, resourceVersion]);
-    const watcher = { kind, namespace, callbacks: callbacks as WatchCallbacks<unknown> };
-    this.watchers.add(watcher);
-    return { stop: () => this.watchers.delete(watcher) };
-  }
-
-  async recordEvent(event: EventRecord): Promise<void> {
-    this.enter('recordEvent', [clone(event)]);
-    this.events.push(clone(event));
-  }
-
-  async getLease(namespace: string, name: string): Promise<LeaseState | null> {
-    this.enter('getLease', [namespace, name]);
-    const found = this.leases.get(key(namespace, name));
-    return found ? clone(found) : null;
-  }
-
-  async createLease(lease: LeaseState): Promise<LeaseState> {
-    this.enter('createLease', [clone(lease)]);
-    const id = key(lease.metadata.namespace, lease.metadata.name);
-    if (this.leases.has(id))
-      throw new KubernetesApiError(409, 'lease already exists', 'AlreadyExists');
-    const stored = clone({
-      ...lease,
-      metadata: { ...lease.metadata, resourceVersion: String(++this.revision) },
-    });
-    this.leases.set(id, stored);
-    return clone(stored);
-  }
-
-  async replaceLease(lease: LeaseState): Promise<LeaseState> {
-    this.enter('replaceLease', [clone(lease)]);
-    const id = key(lease.metadata.namespace, lease.metadata.name);
-    const existing = this.leases.get(id);
-    if (!existing) throw new KubernetesApiError(404, 'lease not found', 'NotFound');
-    if (existing.metadata.resourceVersion !== lease.metadata.resourceVersion) {
-      throw new KubernetesApiError(409, 'the object has been modified', 'Conflict');
+    const stored = this.putDeployment(namespace, name, replicas, existing.readyReplicas);
+    if (this.autoReady && existing.readyReplicas !== replicas) {
+      // The pods become ready later, in an update of their own, as on a real cluster.
+      setImmediate(() => {
+        if (this.deployment(namespace, name)?.replicas === replicas) {
+          this.putDeployment(namespace, name, replicas, replicas);
+        }
+      });
     }
-    const stored = clone({
-      ...lease,
-      metadata: { ...lease.metadata, resourceVersion: String(++this.revision) },
-    });
-    this.leases.set(id, stored);
-    return clone(stored);
+    return { replicas, resourceVersion: stored.metadata.resourceVersion };
   }
 
-  private mustGet(namespace: string, name: string): KiadaServiceCount {
-    const existing = this.serviceCounts.get(key(namespace, name));
+  /** The resource, for a write: counts it (write loops), 404 if missing, 409 if stale. */
+  private writable(namespace: string, name: string, resourceVersion?: string): KiadaServiceCount {
+    this.countWrite(`KiadaServiceCount ${key(namespace, name)}`);
+    const existing = this.serviceCount(namespace, name);
     if (!existing) {
       throw new KubernetesApiError(404, `kiadaservicecounts "${name}" not found`, 'NotFound');
     }
-    return clone(existing);
-  }
-
-  private emit(kind: WatchableKind, type: WatchEventType, object: unknown): void {
-    const namespace = (object as { metadata: { namespace?: string } }).metadata.namespace;
-    const event = clone(object);
-    for (const watcher of this.watchers) {
-      if (
-        watcher.kind === kind &&
-        (watcher.namespace === undefined || watcher.namespace === namespace)
-      ) {
-        // A later turn, as a real watch would deliver it; skipped if the watch was stopped.
-        setImmediate(() => {
-          if (this.watchers.has(watcher)) watcher.callbacks.onEvent(type, clone(event));
-        });
-      }
+    if (resourceVersion !== undefined && existing.metadata.resourceVersion !== resourceVersion) {
+      throw new KubernetesApiError(409, 'the object has been modified', 'Conflict');
     }
+    return existing;
   }
+}
+
+/** A JSON merge patch of annotations: null removes one. */
+function withAnnotations(
+  metadata: KiadaServiceCount['metadata'],
+  patch: Record<string, string | null> | undefined,
+): KiadaServiceCount['metadata'] {
+  if (!patch) return metadata;
+  const annotations = { ...metadata.annotations };
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null) delete annotations[name];
+    else annotations[name] = value;
+  }
+  return { ...metadata, annotations };
 }

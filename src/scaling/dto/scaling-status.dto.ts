@@ -1,3 +1,4 @@
+import { DecisionDto } from './decision.dto.js';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class ScalingTierDto {
@@ -113,6 +114,13 @@ export class ScalingStatusDto {
     example: 3,
   })
   desiredReplicas: number | null;
+
+  @ApiProperty({
+    type: DecisionDto,
+    nullable: true,
+    description: "This replica's latest decision (GET /scaling/decisions has all of them).",
+  })
+  lastDecision: DecisionDto | null;
 
   @ApiProperty({ type: ScalingPolicyDto })
   policy: ScalingPolicyDto;

@@ -8,6 +8,8 @@ export class FakeActiveUserCountSource extends ActiveUserCountSource {
   count = 0;
   readonly calls: Array<'read' | 'sweepExpired' | 'recount'> = [];
   failNext?: Error;
+  /** Every call fails with this until cleared (the database is down). */
+  failAll?: Error;
   private gate?: { promise: Promise<void>; release: () => void };
 
   /** Calls made from now on wait until `release()`. */
@@ -38,6 +40,7 @@ export class FakeActiveUserCountSource extends ActiveUserCountSource {
   private async answer(call: 'read' | 'sweepExpired' | 'recount'): Promise<number> {
     this.calls.push(call);
     if (this.gate) await this.gate.promise;
+    if (this.failAll) throw this.failAll;
     if (this.failNext) {
       const error = this.failNext;
       this.failNext = undefined;

@@ -1,37 +1,20 @@
 import { Logger } from '@nestjs/common';
-import { backoffDelay, BackoffOptions } from '../common/backoff.js';
-import type { Clock, Timer } from '../common/clock.js';
-import { errorMessage } from '../common/error-message.js';
-import { FailureStreak } from '../common/failure-streak.js';
-import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
+import { backoffDelay } from '../../common/backoff.js';
+import type { Clock, Timer } from '../../common/clock.js';
+import { errorMessage } from '../../common/error-message.js';
+import { FailureStreak } from '../../common/failure-streak.js';
+import { KubernetesApiError } from '../kubernetes-api.error.js';
 import type {
   WatchableKind,
   WatchableKinds,
   WatchEventType,
   WatchHandle,
-} from '../kubernetes/kubernetes.types.js';
-import type { ListWatchApi } from '../kubernetes/ports/list-watch.api.js';
-import { objectKey, ObjectKey } from './object-key.js';
+} from '../kubernetes.types.js';
+import type { ListWatchApi } from '../ports/list-watch.api.js';
+import type { InformerHandlers, InformerOptions, InformerRestartReason } from './informer.types.js';
+import { isNewerVersion, objectKey, ObjectKey } from './object-key.js';
 
-export interface InformerHandlers<T> {
-  onAdd?(object: T): void;
-  /** Also called for every cached object on each resync, with `object === previous`. */
-  onUpdate?(object: T, previous: T): void;
-  onDelete?(object: T): void;
-}
-
-/** Why the informer opened a new list or watch. */
-export type InformerRestartReason = 'error' | 'gone' | 'watchdog' | 'closed';
-
-export interface InformerOptions {
-  /** Replays the cache to onUpdate this often; 0 turns resync off. */
-  resyncMs: number;
-  /** A watch that delivers nothing (not even a bookmark) for this long is reopened. */
-  watchdogMs: number;
-  /** Delay before reopening after consecutive failures. */
-  backoff: BackoffOptions;
-  onRestart?(reason: InformerRestartReason, error?: unknown): void;
-}
+export type { InformerHandlers, InformerOptions, InformerRestartReason } from './informer.types.js';
 
 interface Meta {
   metadata: { name: string; namespace?: string; resourceVersion?: string };
@@ -45,6 +28,11 @@ const MIN_HEALTHY_WATCH_MS = 1000;
  * watches from the list's resourceVersion (with bookmarks), reopens the watch with backoff
  * after errors, relists after 410 Gone, reopens a watch that went silent (watchdog), and
  * periodically replays the cache so that level-triggered consumers catch up.
+ *
+ * Read-after-write: `observe` puts an object this process has just written (as the API
+ * server returned it) into the cache at once, so no decision is ever based on a state
+ * older than our own last write; the watch event of that write is then no change and is
+ * not passed on (as controller-runtime's and JOSDK 5's caches do).
  */
 export class Informer<K extends WatchableKind> {
   private readonly logger: Logger;
@@ -59,6 +47,8 @@ export class Informer<K extends WatchableKind> {
   private resyncTimer?: Timer;
   private watchdogTimer?: Timer;
   private hasSynced = false;
+  private syncWaiters: Array<() => void> = [];
+  private readonly selection: { name?: string } | undefined;
 
   constructor(
     private readonly listWatch: ListWatchApi,
@@ -70,11 +60,18 @@ export class Informer<K extends WatchableKind> {
   ) {
     this.logger = new Logger(`Informer(${kind})`);
     this.failures = new FailureStreak(this.logger, `list/watch of ${kind}`);
+    this.selection = options.name ? { name: options.name } : undefined;
   }
 
   /** True once the first list has filled the cache. */
   get synced(): boolean {
     return this.hasSynced;
+  }
+
+  /** Settles once the first list has filled the cache, or when the informer stops. */
+  whenSynced(): Promise<void> {
+    if (this.hasSynced || !this.running) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
   }
 
   list(): WatchableKinds[K][] {
@@ -83,6 +80,22 @@ export class Informer<K extends WatchableKind> {
 
   get(key: ObjectKey): WatchableKinds[K] | undefined {
     return this.cache.get(key);
+  }
+
+  /**
+   * Read-after-write: records `object` as this process just wrote it, unless the cache
+   * already holds a newer version. Handlers are not called (the writer knows).
+   */
+  observe(object: WatchableKinds[K]): void {
+    const key = objectKey((object as Meta).metadata);
+    const cached = this.cache.get(key);
+    if (
+      cached &&
+      !isNewerVersion(object.metadata.resourceVersion, cached.metadata.resourceVersion)
+    ) {
+      return;
+    }
+    this.cache.set(key, object);
   }
 
   start(): void {
@@ -99,16 +112,18 @@ export class Informer<K extends WatchableKind> {
     this.resyncTimer?.cancel();
     this.watchdogTimer?.cancel();
     this.closeWatch();
+    this.releaseSyncWaiters();
   }
 
   private async listAndWatch(): Promise<void> {
     const epoch = ++this.epoch;
     try {
-      const result = await this.listWatch.list(this.kind, this.namespace);
+      const result = await this.listWatch.list(this.kind, this.namespace, this.selection);
       if (epoch !== this.epoch) return;
       this.replace(result.items);
       this.resourceVersion = result.resourceVersion;
       this.hasSynced = true;
+      this.releaseSyncWaiters();
     } catch (error) {
       if (epoch === this.epoch) this.retry('error', error);
       return;
@@ -119,14 +134,20 @@ export class Informer<K extends WatchableKind> {
   private async openWatch(epoch: number): Promise<void> {
     this.watchOpenedAt = this.clock.now();
     try {
-      const handle = await this.listWatch.watch(this.kind, this.namespace, this.resourceVersion, {
-        onEvent: (type, object) => {
-          if (epoch === this.epoch) this.onWatchEvent(type, object);
+      const handle = await this.listWatch.watch(
+        this.kind,
+        this.namespace,
+        this.resourceVersion,
+        {
+          onEvent: (type, object) => {
+            if (epoch === this.epoch) this.onWatchEvent(type, object);
+          },
+          onDone: (error) => {
+            if (epoch === this.epoch) this.onWatchDone(error);
+          },
         },
-        onDone: (error) => {
-          if (epoch === this.epoch) this.onWatchDone(error);
-        },
-      });
+        this.selection,
+      );
       if (epoch !== this.epoch) {
         handle.stop();
         return;
@@ -150,6 +171,8 @@ export class Informer<K extends WatchableKind> {
       this.cache.delete(key);
       this.notify(() => this.handlers.onDelete?.(object));
     } else if (previous) {
+      // Already seen (our own write, through `observe`): not a change.
+      if (!isNewerVersion(meta.resourceVersion, previous.metadata.resourceVersion)) return;
       this.cache.set(key, object);
       this.notify(() => this.handlers.onUpdate?.(object, previous));
     } else {
@@ -237,6 +260,12 @@ export class Informer<K extends WatchableKind> {
       if (!previous) this.notify(() => this.handlers.onAdd?.(object));
       else this.notify(() => this.handlers.onUpdate?.(object, previous));
     }
+  }
+
+  private releaseSyncWaiters(): void {
+    const waiters = this.syncWaiters;
+    this.syncWaiters = [];
+    waiters.forEach((resolve) => resolve());
   }
 
   private schedule(delayMs: number, action: () => void): void {

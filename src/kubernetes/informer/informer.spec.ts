@@ -1,8 +1,8 @@
-import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
-import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
+import { KubernetesApiError } from '../kubernetes-api.error.js';
+import { InMemoryKubernetes } from '../testing/in-memory-kubernetes.js';
 import { Informer, InformerRestartReason } from './informer.js';
 import { InformerFactory } from './informer.factory.js';
-import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
+import { FakeClock, flushPromises } from '../../common/testing/fake-clock.js';
 
 const NS = 'default';
 
@@ -13,7 +13,7 @@ describe(Informer.name, () => {
   let seen: string[];
   let restarts: InformerRestartReason[];
 
-  const start = async (options: { resyncMs?: number; watchdogMs?: number } = {}) => {
+  const start = async (options: { resyncMs?: number; watchdogMs?: number; name?: string } = {}) => {
     informer = new InformerFactory(kube, clock).create(
       'Deployment',
       NS,
@@ -31,6 +31,7 @@ describe(Informer.name, () => {
         resyncMs: options.resyncMs ?? 0,
         watchdogMs: options.watchdogMs ?? 0,
         backoff: { initialMs: 1000, maxMs: 8000 },
+        name: options.name,
         onRestart: (reason) => restarts.push(reason),
       },
     );
@@ -164,5 +165,39 @@ describe(Informer.name, () => {
     kube.putDeployment(NS, 'kiada', 1);
     await clock.advance(120_000);
     expect(seen).toEqual([]);
+  });
+
+  it('lists and watches one object by name when asked to', async () => {
+    kube.putDeployment(NS, 'kiada', 1);
+    kube.putDeployment(NS, 'other', 1);
+    await start({ name: 'kiada' });
+    expect(kube.callsOf('list')).toEqual([['Deployment', NS, { name: 'kiada' }]]);
+    kube.putDeployment(NS, 'other', 2);
+    kube.putDeployment(NS, 'kiada', 2);
+    await flushPromises();
+    expect(seen).toEqual(['add kiada=1', 'update kiada=2']);
+    expect(informer.list().map((d) => d.metadata.name)).toEqual(['kiada']);
+  });
+
+  it('read-after-write: an observed write is read at once, and its own watch event is no change', async () => {
+    kube.autoReady = false;
+    kube.putDeployment(NS, 'kiada', 1);
+    await start();
+    await kube.scaleDeployment(NS, 'kiada', 3);
+    const written = kube.deployment(NS, 'kiada')!;
+    informer.observe(written);
+    expect(informer.get(`${NS}/kiada`)?.replicas).toBe(3);
+    await flushPromises(); // the watch delivers the same resourceVersion
+    expect(seen).toEqual(['add kiada=1']);
+    // An older version never replaces a newer one; a newer one is a change as usual.
+    informer.observe({
+      ...written,
+      replicas: 1,
+      metadata: { ...written.metadata, resourceVersion: '1' },
+    });
+    expect(informer.get(`${NS}/kiada`)?.replicas).toBe(3);
+    kube.putDeployment(NS, 'kiada', 3, 2);
+    await flushPromises();
+    expect(seen).toEqual(['add kiada=1', 'update kiada=3']);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock.js';
-import type { WatchableKind, WatchableKinds } from '../kubernetes/kubernetes.types.js';
-import { ListWatchApi } from '../kubernetes/ports/list-watch.api.js';
+import { Clock } from '../../common/clock.js';
+import type { WatchableKind, WatchableKinds } from '../kubernetes.types.js';
+import { ListWatchApi } from '../ports/list-watch.api.js';
 import { Informer, InformerHandlers, InformerOptions } from './informer.js';
 
 /** Builds informers on the injected ListWatchApi and Clock (tests bind fakes). */
