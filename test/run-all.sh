@@ -21,8 +21,9 @@ npx tsc --noEmit -p tsconfig.json
 step "unit tests"
 npm test -- --ci
 
-step "Helm chart checks (lint, render, schema rules)"
+step "Helm chart unit tests (helm-unittest) and checks (lint, metrics contract, package)"
 eval "$(bash test/cluster/build.sh --env)"
+bash test/helm/unit.sh
 bash test/helm/check-chart.sh
 
 step "e2e tests: MariaDB, and a real Kubernetes API server (the local control plane unless KUBECONFIG names one)"

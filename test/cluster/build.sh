@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the local control plane binaries from the pinned Go wrapper modules in go/:
 #   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok, helm
-# into ${KIADA_CLUSTER_CACHE:-$HOME/.cache/kiada-autoscaler/cluster}/<versions>/bin.
+# into ${KIADA_CLUSTER_CACHE:-$HOME/.cache/kiada-autoscaler/cluster}/<versions>/bin,
+# and the helm-unittest plugin (go/helm-unittest) into
+# ${KIADA_CLUSTER_CACHE:-...}/helm-unittest-<version>/plugins/unittest (plugin.yaml + binary).
 # Binaries that already exist there are reused; only missing ones are built.
-# Usage: build.sh [--force] [--env] [binary ...]      (default: all binaries)
-#   --env: after building, print `export PATH=<bin dir>:$PATH` on stdout (for eval);
+# Usage: build.sh [--force] [--env] [binary ...]      (default: all binaries and helm-unittest)
+#   --env: after building, print `export PATH=<bin dir>:$PATH` on stdout (for eval), plus
+#          `export HELM_PLUGINS=<plugins dir>` when helm-unittest was asked for;
 #          all progress goes to stderr.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -17,11 +20,11 @@ for a in "$@"; do
   case $a in
     --force) force=1 ;;
     --env) print_env=1 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) want+=("$a") ;;
   esac
 done
-(( ${#want[@]} )) || want=("${CLUSTER_BINARIES[@]}")
+(( ${#want[@]} )) || want=("${CLUSTER_BINARIES[@]}" "${TOOL_BINARIES[@]}")
 
 log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[build] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -52,6 +55,8 @@ for p in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
   helm_ld+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$kube_minor"
 done
 
+unittest_ld="-s -w -X github.com/helm-unittest/helm-unittest/internal/build.version=${HELM_UNITTEST_VERSION#v}"
+
 # name -> "module dir|package|build tags|ldflags"
 declare -A spec=(
   [etcd]="etcd|go.etcd.io/etcd/server/v3||-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=$ETCD_VERSION"
@@ -61,9 +66,31 @@ declare -A spec=(
   [kubectl]="kubernetes|k8s.io/kubernetes/cmd/kubectl|notest,grpcnotrace|$kube_ld"
   [kwok]="kwok|sigs.k8s.io/kwok/cmd/kwok||-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=$KUBE_VERSION"
   [helm]="helm|helm.sh/helm/v3/cmd/helm||$helm_ld"
+  [helm-unittest]="helm-unittest|github.com/helm-unittest/helm-unittest/cmd/helm-unittest||$unittest_ld"
 )
 
-mkdir -p "$CLUSTER_BIN_DIR"
+unittest_plugin_dir=$HELM_UNITTEST_PLUGINS_DIR/unittest
+binary_path() { # <name> -> where the built binary lives
+  case $1 in
+    helm-unittest) printf '%s\n' "$unittest_plugin_dir/untt" ;;
+    *) printf '%s\n' "$CLUSTER_BIN_DIR/$1" ;;
+  esac
+}
+
+# The plugin's manifest: upstream's plugin.yaml without its install hooks (they download a
+# release binary); the binary next to it is the one built here.
+write_unittest_plugin_yaml() {
+  cat >"$unittest_plugin_dir/plugin.yaml" <<EOF
+name: "unittest"
+version: "${HELM_UNITTEST_VERSION#v}"
+usage: "unittest for helm charts"
+description: "Unit tests for Helm charts in YAML (helm-unittest ${HELM_UNITTEST_VERSION}, built from Go modules by test/cluster/build.sh)."
+ignoreFlags: false
+command: "\$HELM_PLUGIN_DIR/untt"
+EOF
+}
+
+mkdir -p "$CLUSTER_BIN_DIR" "$unittest_plugin_dir"
 build_log_dir="$CLUSTER_CACHE_ROOT/$CLUSTER_KEY/logs"
 mkdir -p "$build_log_dir"
 times_file="$CLUSTER_CACHE_ROOT/$CLUSTER_KEY/build-times.txt"
@@ -81,15 +108,21 @@ proxy_hint() { # <log file>
 
 todo=()
 for b in "${want[@]}"; do
-  [[ -n ${spec[$b]+x} ]] || die "unknown binary '$b' (known: ${CLUSTER_BINARIES[*]})"
-  if [[ $force == 0 && -x $CLUSTER_BIN_DIR/$b ]]; then
-    log "reuse $b ($CLUSTER_BIN_DIR/$b)"
+  [[ -n ${spec[$b]+x} ]] || die "unknown binary '$b' (known: ${CLUSTER_BINARIES[*]} ${TOOL_BINARIES[*]})"
+  if [[ $force == 0 && -x $(binary_path "$b") ]]; then
+    log "reuse $b ($(binary_path "$b"))"
   else
     todo+=("$b")
   fi
 done
 
-emit_env() { if ((print_env)); then printf 'export PATH=%s:$PATH\n' "$CLUSTER_BIN_DIR"; fi; }
+emit_env() {
+  ((print_env)) || return 0
+  printf 'export PATH=%s:$PATH\n' "$CLUSTER_BIN_DIR"
+  if [[ " ${want[*]} " == *" helm-unittest "* ]]; then
+    printf 'export HELM_PLUGINS=%s\n' "$HELM_UNITTEST_PLUGINS_DIR"
+  fi
+}
 
 if (( ${#todo[@]} == 0 )); then
   log "all binaries present in $CLUSTER_BIN_DIR"
@@ -97,7 +130,7 @@ if (( ${#todo[@]} == 0 )); then
   exit 0
 fi
 
-log "building ${todo[*]} -> $CLUSTER_BIN_DIR (go $go_have, GOPROXY=$(go env GOPROXY))"
+log "building ${todo[*]} (go $go_have, GOPROXY=$(go env GOPROXY))"
 total_start=$SECONDS
 
 # Fail fast: resolve (and download) every module the packages need before compiling anything.
@@ -118,22 +151,24 @@ done
 for b in "${todo[@]}"; do
   IFS='|' read -r mod pkg tags ldflags <<<"${spec[$b]}"
   start=$SECONDS
+  out=$(binary_path "$b")
   log "start $b ($pkg)"
   ( while sleep 30; do log "  ... still building $b ($((SECONDS - start))s, total $((SECONDS - total_start))s)"; done ) &
   hb_pid=$!
   rc=0
   (cd "$CLUSTER_SRC_DIR/go/$mod" &&
-    go build -trimpath ${tags:+-tags "$tags"} -ldflags "$ldflags" -o "$CLUSTER_BIN_DIR/.$b.tmp" "$pkg") \
+    go build -trimpath ${tags:+-tags "$tags"} -ldflags "$ldflags" -o "$out.tmp" "$pkg") \
     >"$build_log_dir/$b.log" 2>&1 || rc=$?
   kill "$hb_pid" 2>/dev/null || true; wait "$hb_pid" 2>/dev/null || true; hb_pid=
   if (( rc != 0 )); then
-    rm -f "$CLUSTER_BIN_DIR/.$b.tmp"
+    rm -f "$out.tmp"
     tail -30 "$build_log_dir/$b.log" >&2
     proxy_hint "$build_log_dir/$b.log"
     die "building $b failed (log: $build_log_dir/$b.log)"
   fi
-  mv -f "$CLUSTER_BIN_DIR/.$b.tmp" "$CLUSTER_BIN_DIR/$b"
-  log "done  $b in $((SECONDS - start))s ($(du -h "$CLUSTER_BIN_DIR/$b" | cut -f1))"
+  [[ $b == helm-unittest ]] && write_unittest_plugin_yaml
+  mv -f "$out.tmp" "$out"
+  log "done  $b in $((SECONDS - start))s ($(du -h "$out" | cut -f1))"
   echo "$(date -u +%FT%TZ) $b $((SECONDS - start))s" >>"$times_file"
 done
 log "finished in $((SECONDS - total_start))s; binaries in $CLUSTER_BIN_DIR"

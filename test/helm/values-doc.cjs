@@ -36,7 +36,7 @@ function describeValues(text) {
       let description = comment.join(' ').replace(/\s+/g, ' ').trim();
       let type = Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value;
       type = { number: 'int', boolean: 'bool' }[type] ?? type;
-      const typed = description.match(/^\((\w+)\) (.*)$/);
+      const typed = description.match(/^\(([\w/]+)\) (.*)$/);
       if (typed) [, type, description] = typed;
       rows.push({ key: keys.join('.'), type, value, description });
     } else if (!insideDocumented && !isMap) {

@@ -1,10 +1,16 @@
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { applyCrd, createNamespace, deleteNamespace, getServiceCount, kubectl, waitFor } from './support/cluster.js';
 import { CHART } from './support/rbac.js';
+import { applyThirdPartyCrds } from './support/third-party-crds.js';
 
 const run = promisify(execFile);
 const RELEASE = 'kiada-autoscaler';
+/** Every optional feature on: Ingress, HTTPRoute, PDBs, spread, priority classes, NetworkPolicies, monitoring. */
+const ALL_FEATURES = 'test/helm/values/all-features.yaml';
+/** The PriorityClass all-features.yaml names; the Priority admission plugin rejects pods naming a missing one. */
+const PRIORITY_CLASS = 'kiada-autoscaler-e2e';
 const helm = (...args: string[]) => run('helm', args, { env: process.env, maxBuffer: 16 * 1024 * 1024 });
 
 /** Namespaced kinds the chart creates; after `helm uninstall` none may be left. */
@@ -20,7 +26,34 @@ const KINDS = [
   'roles.rbac.authorization.k8s.io',
   'rolebindings.rbac.authorization.k8s.io',
   'kiadaservicecounts.hanyang.ac.kr',
+  'poddisruptionbudgets.policy',
+  'networkpolicies.networking.k8s.io',
+  'ingresses.networking.k8s.io',
+  'httproutes.gateway.networking.k8s.io',
+  'servicemonitors.monitoring.coreos.com',
+  'prometheusrules.monitoring.coreos.com',
 ];
+
+interface ManifestObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+/** `kind.group/name`, as `kubectl get --output name` prints it. */
+function resourceName(object: ManifestObject): string {
+  const group = object.apiVersion.includes('/') ? `.${object.apiVersion.split('/')[0]}` : '';
+  return `${object.kind.toLowerCase()}${group}/${object.metadata.name}`;
+}
+
+/** Objects kubectl prints one after the other as pretty JSON (each opens and closes at column 0). */
+function parseJsonStream(out: string): ManifestObject[] {
+  return out
+    .trim()
+    .split(/(?<=^})\n(?={)/m)
+    .map((chunk) => JSON.parse(chunk) as ManifestObject);
+}
 
 async function releaseObjects(namespace: string): Promise<string[]> {
   const out = await kubectl(
@@ -37,9 +70,11 @@ async function releaseObjects(namespace: string): Promise<string[]> {
 }
 
 /**
- * `helm install` of the chart into the real API server: every object accepted (the server
- * validates each against its schema), the KiadaServiceCount created, the migration hook Job
- * completed (kwok completes Job pods), and `helm uninstall` leaving nothing but the CRD.
+ * `helm install` of the chart, with every optional feature on, into the real API server:
+ * every object accepted and stored as rendered (the server validates each against its schema
+ * or CRD, and a CRD silently prunes fields it does not know, so each stored object is compared
+ * with the rendered one), the KiadaServiceCount created, the migration hook Job completed
+ * (kwok completes Job pods), and `helm uninstall` leaving nothing but the CRDs.
  * Images are never pulled: kwok's fake nodes only pretend to run containers.
  */
 describe('Helm chart installed into a real API server', () => {
@@ -47,32 +82,64 @@ describe('Helm chart installed into a real API server', () => {
 
   beforeAll(async () => {
     await applyCrd();
+    await applyThirdPartyCrds();
+    await kubectl('create', 'priorityclass', PRIORITY_CLASS, '--value', '1000', '--description', 'kiada-autoscaler chart e2e').catch(
+      (error: { stderr?: string }) => {
+        if (!String(error.stderr).includes('AlreadyExists')) throw error;
+      },
+    );
     namespace = await createNamespace('ksc-chart');
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await helm('uninstall', RELEASE, '--namespace', namespace).catch(() => undefined);
     await deleteNamespace(namespace);
+    await kubectl('delete', 'priorityclass', PRIORITY_CLASS, '--ignore-not-found');
   });
 
-  it('installs with one helm install, with bundled MySQL, and every object is accepted', async () => {
-    await helm('install', RELEASE, CHART, '--namespace', namespace, '--wait', '--wait-for-jobs', '--timeout', '3m');
+  it('installs with one helm install, every optional feature on, and the API server stores every object as rendered', async () => {
+    await helm('install', RELEASE, CHART, '--namespace', namespace, '-f', ALL_FEATURES, '--wait', '--wait-for-jobs', '--timeout', '3m');
 
-    const objects = await releaseObjects(namespace);
-    expect(objects).toEqual(
+    // The release's objects as Helm sent them, as plain JSON (kubectl reads them without the server)
+    const manifestFile = `/tmp/kiada-e2e-chart-${namespace}.yaml`;
+    writeFileSync(manifestFile, (await helm('get', 'manifest', RELEASE, '--namespace', namespace)).stdout);
+    const rendered = parseJsonStream(await kubectl('create', '--dry-run=client', '--output', 'json', '-f', manifestFile));
+    const names = rendered.map(resourceName);
+    expect(names).toEqual(
       expect.arrayContaining([
         `deployment.apps/${RELEASE}-api`,
         `deployment.apps/${RELEASE}-operator`,
         'deployment.apps/kiada',
         `statefulset.apps/${RELEASE}-mysql`,
         `service/${RELEASE}-api`,
-        `serviceaccount/${RELEASE}-api`,
-        `serviceaccount/${RELEASE}-operator`,
         `role.rbac.authorization.k8s.io/${RELEASE}-api`,
         `role.rbac.authorization.k8s.io/${RELEASE}-operator`,
         'kiadaservicecount.hanyang.ac.kr/hanyang-kiada-autoscaler',
+        `ingress.networking.k8s.io/${RELEASE}-api`,
+        `httproute.gateway.networking.k8s.io/${RELEASE}-api`,
+        `poddisruptionbudget.policy/${RELEASE}-api`,
+        `poddisruptionbudget.policy/${RELEASE}-operator`,
+        `networkpolicy.networking.k8s.io/${RELEASE}-api`,
+        `networkpolicy.networking.k8s.io/${RELEASE}-operator`,
+        `networkpolicy.networking.k8s.io/${RELEASE}-migrate`,
+        `networkpolicy.networking.k8s.io/${RELEASE}-mysql`,
+        `servicemonitor.monitoring.coreos.com/${RELEASE}-api`,
+        `servicemonitor.monitoring.coreos.com/${RELEASE}-operator`,
+        `prometheusrule.monitoring.coreos.com/${RELEASE}`,
+        `configmap/${RELEASE}-dashboard`,
       ]),
     );
+
+    const stored = JSON.parse(await kubectl('get', ...names, '--namespace', namespace, '--output', 'json')) as {
+      items: ManifestObject[];
+    };
+    expect(stored.items.map(resourceName).sort()).toEqual([...names].sort());
+    for (const object of rendered) {
+      const found = stored.items.find((item) => resourceName(item) === resourceName(object));
+      // Every rendered field is there with its value: nothing rejected, pruned or rewritten.
+      expect({ object: resourceName(object), stored: found }).toMatchObject({ object: resourceName(object), stored: object });
+    }
+
     const resource = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
     expect(resource.spec).toMatchObject({
       owner: 'hanyang-university-graduation-37-team',
@@ -82,8 +149,23 @@ describe('Helm chart installed into a real API server', () => {
     const kiada = JSON.parse(await kubectl('get', 'deployment', 'kiada', '--namespace', namespace, '--output', 'json'));
     // The chart leaves replicas to the operator (the API server defaults an omitted field to 1).
     expect(kiada.spec.replicas).toBe(1);
-    const status = JSON.parse(await kubectl('get', 'deployment', `${RELEASE}-api`, '--namespace', namespace, '--output', 'json'));
-    expect(status.status.readyReplicas).toBe(2);
+    const api = JSON.parse(await kubectl('get', 'deployment', `${RELEASE}-api`, '--namespace', namespace, '--output', 'json'));
+    expect(api.status.readyReplicas).toBe(2);
+    // Admitted with the PriorityClass: the pods carry its resolved priority.
+    const pods = JSON.parse(
+      await kubectl('get', 'pods', '--namespace', namespace, '--selector', 'app.kubernetes.io/component=api', '--output', 'json'),
+    ) as { items: Array<{ spec: { priorityClassName?: string; priority?: number } }> };
+    expect(pods.items.map((pod) => [pod.spec.priorityClassName, pod.spec.priority])).toEqual([
+      [PRIORITY_CLASS, 1000],
+      [PRIORITY_CLASS, 1000],
+    ]);
+    // The disruption controller applies the api's budget to its 2 ready pods: one may go at a time.
+    await waitFor('the api PodDisruptionBudget to allow exactly 1 of 2 pods to be evicted', async () => {
+      const pdb = JSON.parse(
+        await kubectl('get', 'poddisruptionbudget', `${RELEASE}-api`, '--namespace', namespace, '--output', 'json'),
+      );
+      return pdb.status?.expectedPods === 2 && pdb.status?.disruptionsAllowed === 1;
+    });
     const history = (await helm('history', RELEASE, '--namespace', namespace, '--output', 'json')).stdout;
     expect(JSON.parse(history)[0].status).toBe('deployed');
   }, 240_000);
@@ -96,7 +178,7 @@ describe('Helm chart installed into a real API server', () => {
     });
   }, 240_000);
 
-  it('uninstalls, leaving nothing but the CRD', async () => {
+  it('uninstalls, leaving nothing but the CRDs', async () => {
     await helm('uninstall', RELEASE, '--namespace', namespace, '--wait', '--timeout', '2m');
     await waitFor('no object of the release left', async () => (await releaseObjects(namespace)).length === 0, {
       timeoutMs: 60_000,

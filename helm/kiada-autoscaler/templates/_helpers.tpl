@@ -236,4 +236,101 @@ Included by every template that depends on them, so `helm template` fails early.
 {{- if and (not .Values.migrations.enabled) (gt (int .Values.api.replicas) 1) }}
 {{- fail (printf "migrations.enabled is false, so every api pod migrates at start-up: set api.replicas to 1 (it is %d) or enable migrations" (int .Values.api.replicas)) }}
 {{- end }}
+{{- if and .Values.api.ingress.enabled (not .Values.api.ingress.hosts) }}
+{{- fail "api.ingress.enabled is true but api.ingress.hosts is empty: add at least one host (host \"\" matches every host) with its paths" }}
+{{- end }}
+{{- if and .Values.api.httpRoute.enabled (not .Values.api.httpRoute.parentRefs) }}
+{{- fail "api.httpRoute.enabled is true but api.httpRoute.parentRefs is empty: name the Gateway to attach to, e.g. --set 'api.httpRoute.parentRefs[0].name=my-gateway'" }}
+{{- end }}
+{{- if and .Values.metrics.serviceMonitor.enabled (not .Values.operator.service.enabled) }}
+{{- fail "metrics.serviceMonitor.enabled needs operator.service.enabled: the operator's ServiceMonitor scrapes its Service" }}
+{{- end }}
+{{- end }}
+
+{{/*
+TRUST_PROXY of the api: api.trustProxy, or when it is null 1 behind the chart's own Ingress
+or HTTPRoute (the ingress controller or gateway is one proxy), else 0 (trust none).
+*/}}
+{{- define "kiada-autoscaler.api.trustProxy" -}}
+{{- if kindIs "invalid" .Values.api.trustProxy }}
+{{- ternary 1 0 (or .Values.api.ingress.enabled .Values.api.httpRoute.enabled) }}
+{{- else }}
+{{- int .Values.api.trustProxy }}
+{{- end }}
+{{- end }}
+
+{{/*
+topologySpreadConstraints of one component as a YAML list ("" when there are none); a
+constraint without labelSelector selects the component's own pods.
+Usage: include "kiada-autoscaler.topologySpreadConstraints" (list . "api" .Values.api.topologySpreadConstraints)
+*/}}
+{{- define "kiada-autoscaler.topologySpreadConstraints" -}}
+{{- $ctx := index . 0 }}
+{{- $selector := include "kiada-autoscaler.componentSelectorLabels" (list $ctx (index . 1)) | fromYaml }}
+{{- $constraints := list }}
+{{- range index . 2 }}
+{{- $constraint := deepCopy . }}
+{{- if not (hasKey $constraint "labelSelector") }}
+{{- $_ := set $constraint "labelSelector" (dict "matchLabels" $selector) }}
+{{- end }}
+{{- $constraints = append $constraints $constraint }}
+{{- end }}
+{{- if $constraints }}
+{{- toYaml $constraints }}
+{{- end }}
+{{- end }}
+
+{{/*
+NetworkPolicy egress rules shared by the app pods (api, operator, migration Job).
+*/}}
+{{- define "kiada-autoscaler.networkPolicy.dnsEgress" -}}
+- ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
+  {{- with .Values.networkPolicy.dns.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+
+{{- define "kiada-autoscaler.networkPolicy.databaseEgress" -}}
+{{- if .Values.mysql.enabled }}
+- ports:
+    - port: 3306
+      protocol: TCP
+  to:
+    - podSelector:
+        matchLabels:
+          {{- include "kiada-autoscaler.componentSelectorLabels" (list . "database") | nindent 10 }}
+{{- else }}
+- ports:
+    - port: {{ .Values.networkPolicy.externalDatabase.port }}
+      protocol: TCP
+  {{- with .Values.networkPolicy.externalDatabase.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "kiada-autoscaler.networkPolicy.kubernetesApiEgress" -}}
+- ports:
+    {{- range .Values.networkPolicy.kubernetesApi.ports }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+  {{- with .Values.networkPolicy.kubernetesApi.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+
+{{/*
+The job label Prometheus gives a component's metrics when a ServiceMonitor of this chart
+scrapes it: the name of the component's Service.
+*/}}
+{{- define "kiada-autoscaler.metricsJob" -}}
+{{- include "kiada-autoscaler.componentName" . }}
 {{- end }}
