@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { applyCrd, createNamespace, deleteNamespace, getServiceCount, kubectl, waitFor } from './support/cluster.js';
-import { CHART } from './support/rbac.js';
+import { applyCrd, getServiceCount } from '../support/custom-resource.js';
+import { kubectl } from '../support/kubernetes.js';
+import { createNamespace, deleteNamespace } from '../support/namespaces.js';
+import { CHART } from '../support/rbac.js';
+import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
 const RELEASE = 'kiada-autoscaler';
-const helm = (...args: string[]) => run('helm', args, { env: process.env, maxBuffer: 16 * 1024 * 1024 });
+const helm = (...args: string[]) =>
+  run('helm', args, { env: process.env, maxBuffer: 16 * 1024 * 1024 });
 
 /** Namespaced kinds the chart creates; after `helm uninstall` none may be left. */
 const KINDS = [
@@ -56,7 +60,17 @@ describe('Helm chart installed into a real API server', () => {
   });
 
   it('installs with one helm install, with bundled MySQL, and every object is accepted', async () => {
-    await helm('install', RELEASE, CHART, '--namespace', namespace, '--wait', '--wait-for-jobs', '--timeout', '3m');
+    await helm(
+      'install',
+      RELEASE,
+      CHART,
+      '--namespace',
+      namespace,
+      '--wait',
+      '--wait-for-jobs',
+      '--timeout',
+      '3m',
+    );
 
     const objects = await releaseObjects(namespace);
     expect(objects).toEqual(
@@ -79,30 +93,70 @@ describe('Helm chart installed into a real API server', () => {
       kiadaServiceCount: 1,
       targetRef: { name: 'kiada' },
     });
-    const kiada = JSON.parse(await kubectl('get', 'deployment', 'kiada', '--namespace', namespace, '--output', 'json'));
+    const kiada = JSON.parse(
+      await kubectl('get', 'deployment', 'kiada', '--namespace', namespace, '--output', 'json'),
+    );
     // The chart leaves replicas to the operator (the API server defaults an omitted field to 1).
     expect(kiada.spec.replicas).toBe(1);
-    const status = JSON.parse(await kubectl('get', 'deployment', `${RELEASE}-api`, '--namespace', namespace, '--output', 'json'));
+    const status = JSON.parse(
+      await kubectl(
+        'get',
+        'deployment',
+        `${RELEASE}-api`,
+        '--namespace',
+        namespace,
+        '--output',
+        'json',
+      ),
+    );
     expect(status.status.readyReplicas).toBe(2);
-    const history = (await helm('history', RELEASE, '--namespace', namespace, '--output', 'json')).stdout;
+    const history = (await helm('history', RELEASE, '--namespace', namespace, '--output', 'json'))
+      .stdout;
     expect(JSON.parse(history)[0].status).toBe('deployed');
   }, 240_000);
 
   it('upgrades in place with changed values', async () => {
-    await helm('upgrade', RELEASE, CHART, '--namespace', namespace, '--reuse-values', '--set', 'api.replicas=3', '--wait', '--wait-for-jobs', '--timeout', '3m');
+    await helm(
+      'upgrade',
+      RELEASE,
+      CHART,
+      '--namespace',
+      namespace,
+      '--reuse-values',
+      '--set',
+      'api.replicas=3',
+      '--wait',
+      '--wait-for-jobs',
+      '--timeout',
+      '3m',
+    );
     await waitFor('3 api replicas', async () => {
-      const api = JSON.parse(await kubectl('get', 'deployment', `${RELEASE}-api`, '--namespace', namespace, '--output', 'json'));
+      const api = JSON.parse(
+        await kubectl(
+          'get',
+          'deployment',
+          `${RELEASE}-api`,
+          '--namespace',
+          namespace,
+          '--output',
+          'json',
+        ),
+      );
       return api.status.readyReplicas === 3;
     });
   }, 240_000);
 
   it('uninstalls, leaving nothing but the CRD', async () => {
     await helm('uninstall', RELEASE, '--namespace', namespace, '--wait', '--timeout', '2m');
-    await waitFor('no object of the release left', async () => (await releaseObjects(namespace)).length === 0, {
-      timeoutMs: 60_000,
-    });
-    expect(await kubectl('get', 'crd', 'kiadaservicecounts.hanyang.ac.kr', '--output', 'name')).toContain(
-      'kiadaservicecounts.hanyang.ac.kr',
+    await waitFor(
+      'no object of the release left',
+      async () => (await releaseObjects(namespace)).length === 0,
+      {
+        timeoutMs: 60_000,
+      },
     );
+    expect(
+      await kubectl('get', 'crd', 'kiadaservicecounts.hanyang.ac.kr', '--output', 'name'),
+    ).toContain('kiadaservicecounts.hanyang.ac.kr');
   }, 180_000);
 });
