@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run bench [-- --quick]`: makes sure of MariaDB and a Kubernetes API server, builds the
-# app, then runs bench/bench.mjs (the app as separate api and operator processes).
+# app, then runs bench/bench.ts with tsx (the app as separate api and operator processes).
 # - MariaDB: TEST_DATABASE_URL if set, else test/support/mariadb.sh (127.0.0.1:3306).
 # - Kubernetes: the cluster KUBECONFIG names when it answers; else a local control plane of
 #   its own in KIADA_CLUSTER_DIR=/tmp/kiada-bench-cluster (never the e2e one in
@@ -19,4 +19,4 @@ ensure_cluster
 services_log "building the app"
 npm run build --silent
 
-node bench/bench.mjs "$@"
+node --import tsx bench/bench.ts "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what the tests need, then runs lint,
-# unit tests, the MariaDB e2e suite, and the suites against a real Kubernetes API server.
+# prettier --check, unit tests, the MariaDB e2e suite, and the suites against a real Kubernetes API server.
 # Idempotent: safe to run twice on one machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +14,9 @@ step "starting MariaDB for the tests"
 TEST_DATABASE_URL="$(bash test/support/mariadb.sh | tail -n 1 | sed 's/^TEST_DATABASE_URL=//')"
 export TEST_DATABASE_URL
 
-step "lint and type check"
+step "lint, formatting and type check"
 npm run lint
+npm run format:check
 npx tsc --noEmit -p tsconfig.json
 
 step "unit tests"

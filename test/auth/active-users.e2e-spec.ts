@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { ActiveUserCountRepository } from '../../src/sessions/active-user-count.repository.js';
 import { ActiveUserCountSource } from '../../src/sessions/active-user-count.source.js';
 import { SessionRepository } from '../../src/sessions/session.repository.js';
-import { closeApp, createTestApp, freshDatabase, sessionCookie } from './support.js';
+import { freshDatabase } from '../support/database.js';
+import { closeApp, createTestApp } from '../support/nest-app.js';
+import { sessionCookie, sessionIdOf } from '../support/session-cookie.js';
 
 describe('active-user count kept by the session store (MariaDB)', () => {
   let app: NestExpressApplication;
@@ -95,7 +97,7 @@ describe('active-user count kept by the session store (MariaDB)', () => {
 
     await expireSessionsOf('user1');
     // Expire only one of u2's two sessions.
-    const sid = decodeURIComponent(u2a.split('=')[1]).slice(2).split('.')[0];
+    const sid = sessionIdOf(u2a);
     await dataSource.query('UPDATE sessions SET expires_at = ? WHERE sid = ?', [
       justExpired(),
       sid,
@@ -116,7 +118,7 @@ describe('active-user count kept by the session store (MariaDB)', () => {
     await expect(counter.read()).resolves.toBe(3);
     // Close to expiry (but not past it), then swept past it: the store must not lose u4
     // when the session is touched afterwards.
-    const sid = decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
+    const sid = sessionIdOf(cookie);
     const soon = Date.now() + 2000;
     await dataSource.query('UPDATE sessions SET expires_at = ? WHERE sid = ?', [soon, sid]);
     await me(cookie).expect(200); // touch (rolling) takes the locked path near expiry

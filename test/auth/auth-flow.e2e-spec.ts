@@ -1,15 +1,10 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import {
-  closeApp,
-  countRows,
-  createTestApp,
-  expectErrorBody,
-  freshDatabase,
-  sessionCookie,
-  setCookieHeader,
-} from './support.js';
+import { countRows, freshDatabase } from '../support/database.js';
+import { expectErrorBody } from '../support/error-body.js';
+import { closeApp, createTestApp } from '../support/nest-app.js';
+import { sessionCookie, sessionIdOf, setCookieHeader } from '../support/session-cookie.js';
 
 describe('auth flow (MariaDB)', () => {
   let app: NestExpressApplication;
@@ -131,7 +126,7 @@ describe('auth flow (MariaDB)', () => {
   it('keeps the user as /auth/me returns it in the session row, its id in user_id', async () => {
     await signup('erin').expect(201);
     const cookie = sessionCookie(await login('erin').expect(200));
-    const sid = decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
+    const sid = sessionIdOf(cookie);
     const [row] = await dataSource.query<
       Array<{ user_id: unknown; data: string; expires_at: unknown }>
     >('SELECT user_id, data, expires_at FROM sessions WHERE sid = ?', [sid]);

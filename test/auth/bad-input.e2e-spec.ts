@@ -1,7 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { closeApp, countRows, createTestApp, expectErrorBody, freshDatabase } from './support.js';
+import { countRows, freshDatabase } from '../support/database.js';
+import { expectErrorBody } from '../support/error-body.js';
+import { closeApp, createTestApp } from '../support/nest-app.js';
 
 describe('auth input validation (MariaDB)', () => {
   let app: NestExpressApplication;

@@ -1,12 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import {
-  closeApp,
-  createTestApp,
-  freshDatabase,
-  sessionCookie,
-  setCookieHeader,
-} from './support.js';
+import { freshDatabase } from '../support/database.js';
+import { closeApp, createTestApp } from '../support/nest-app.js';
+import { sessionCookie, setCookieHeader } from '../support/session-cookie.js';
 
 describe('sessions in the database (MariaDB)', () => {
   let databaseUrl: string;

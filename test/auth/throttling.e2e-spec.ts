@@ -1,6 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { closeApp, createTestApp, expectErrorBody, freshDatabase } from './support.js';
+import { freshDatabase } from '../support/database.js';
+import { expectErrorBody } from '../support/error-body.js';
+import { closeApp, createTestApp } from '../support/nest-app.js';
 
 describe('auth throttling (MariaDB)', () => {
   let app: NestExpressApplication;

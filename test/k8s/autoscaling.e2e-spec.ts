@@ -1,24 +1,19 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { startApp, type AppProcess } from './support/app-process.js';
+import { migrateDatabase, startApp, type AppProcess } from '../support/app-process.js';
+import { applyCrd, getServiceCount } from '../support/custom-resource.js';
+import { dropDatabase, freshDatabase } from '../support/database.js';
+import { HttpUser } from '../support/http-user.js';
+import { TEST_SESSION_SECRET } from '../support/nest-app.js';
+import { createNamespace, deleteNamespace } from '../support/namespaces.js';
+import { startOperator } from '../support/operator-process.js';
+import { API_SERVICE_ACCOUNT, installChartRbac } from '../support/rbac.js';
+import { seedActiveUsers } from '../support/seed-users.js';
+import { serviceAccountKubeconfig } from '../support/service-account.js';
 import {
-  applyCrd,
-  clients,
-  createNamespace,
   createTargetDeployment,
-  deleteNamespace,
-  getServiceCount,
+  deploymentReplicas as replicasOf,
   readyPods,
-  waitFor,
-} from './support/cluster.js';
-import { dropDatabase, freshDatabase } from './support/database.js';
-import { HttpUser } from './support/http-user.js';
-import { startOperator } from './support/operator-process.js';
-import { API_SERVICE_ACCOUNT, installChartRbac } from './support/rbac.js';
-import { seedActiveUsers } from './support/seed-sessions.js';
-import { serviceAccountKubeconfig } from './support/service-account.js';
-
-const run = promisify(execFile);
+} from '../support/target-deployment.js';
+import { waitFor } from '../support/wait.js';
 const RESOURCE = 'hanyang-kiada-autoscaler';
 const TTL_SECONDS = 1800;
 const WINDOW_SECONDS = 4;
@@ -42,10 +37,7 @@ describe('active users scale Deployment kiada through the custom resource', () =
     api = await startApp('api', apiEnv);
   }
 
-  async function deploymentReplicas(): Promise<number | undefined> {
-    const { apps } = clients();
-    return (await apps.readNamespacedDeployment({ name: 'kiada', namespace })).spec?.replicas;
-  }
+  const deploymentReplicas = () => replicasOf(namespace);
 
   async function desired(): Promise<number | undefined> {
     return (await getServiceCount(namespace, RESOURCE)).spec.kiadaServiceCount;
@@ -53,13 +45,22 @@ describe('active users scale Deployment kiada through the custom resource', () =
 
   async function expectScaledAndReady(replicas: number): Promise<void> {
     await waitFor(`spec.kiadaServiceCount ${replicas}`, async () => (await desired()) === replicas);
-    await waitFor(`Deployment kiada at ${replicas} replicas`, async () => (await deploymentReplicas()) === replicas);
-    await waitFor(`${replicas} Pods Running and Ready`, async () => (await readyPods(namespace)) === replicas, {
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      `Deployment kiada at ${replicas} replicas`,
+      async () => (await deploymentReplicas()) === replicas,
+    );
+    await waitFor(
+      `${replicas} Pods Running and Ready`,
+      async () => (await readyPods(namespace)) === replicas,
+      {
+        timeoutMs: 60_000,
+      },
+    );
     const resource = await waitFor(`status ready at ${replicas}`, async () => {
       const current = await getServiceCount(namespace, RESOURCE);
-      return current.status?.ready && current.status.readyReplicas === replicas ? current : undefined;
+      return current.status?.ready && current.status.readyReplicas === replicas
+        ? current
+        : undefined;
     });
     expect(resource.status?.observedGeneration).toBe(resource.metadata.generation);
     expect(resource.status?.conditions).toEqual(
@@ -71,7 +72,10 @@ describe('active users scale Deployment kiada through the custom resource', () =
   }
 
   async function status(): Promise<{ activeUsers: number; desiredReplicas: number }> {
-    return (await fetch(`${api!.url}/scaling/status`)).json() as Promise<{ activeUsers: number; desiredReplicas: number }>;
+    return (await fetch(`${api!.url}/scaling/status`)).json() as Promise<{
+      activeUsers: number;
+      desiredReplicas: number;
+    }>;
   }
 
   async function newUserLogsIn(): Promise<HttpUser> {
@@ -91,7 +95,7 @@ describe('active users scale Deployment kiada through the custom resource', () =
     apiEnv = {
       KUBECONFIG: await serviceAccountKubeconfig(namespace, API_SERVICE_ACCOUNT),
       DATABASE_URL: databaseUrl,
-      SESSION_SECRET: 'e2e-session-secret-that-is-long-enough-0123456789',
+      SESSION_SECRET: TEST_SESSION_SECRET,
       SESSION_TTL_SECONDS: String(TTL_SECONDS),
       AUTH_THROTTLE_LIMIT: '0',
       SCALING_NAMESPACE: namespace,
@@ -100,9 +104,7 @@ describe('active users scale Deployment kiada through the custom resource', () =
       SCALING_STABILIZATION_SECONDS: String(WINDOW_SECONDS),
     };
     // The schema first, through the migrate role (as the chart's hook Job runs it).
-    await run(process.execPath, ['dist/main.js'], {
-      env: { PATH: process.env.PATH ?? '', APP_ROLE: 'migrate', DATABASE_URL: databaseUrl, LOG_FORMAT: 'json' },
-    });
+    await migrateDatabase(databaseUrl);
     await seedActiveUsers(databaseUrl, 999, TTL_SECONDS * 1000);
     operator = await startOperator(namespace);
     api = await startApp('api', apiEnv);

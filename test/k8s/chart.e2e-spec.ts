@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { applyCrd, createNamespace, deleteNamespace, getServiceCount, kubectl, waitFor } from './support/cluster.js';
-import { CHART } from './support/rbac.js';
-import { applyThirdPartyCrds } from './support/third-party-crds.js';
+import { applyCrd, getServiceCount } from '../support/custom-resource.js';
+import { kubectl } from '../support/kubernetes.js';
+import { createNamespace, deleteNamespace } from '../support/namespaces.js';
+import { CHART } from '../support/rbac.js';
+import { applyThirdPartyCrds } from '../support/third-party-crds.js';
+import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
 const RELEASE = 'kiada-autoscaler';
@@ -11,7 +14,8 @@ const RELEASE = 'kiada-autoscaler';
 const ALL_FEATURES = 'test/helm/values/all-features.yaml';
 /** The PriorityClass all-features.yaml names; the Priority admission plugin rejects pods naming a missing one. */
 const PRIORITY_CLASS = 'kiada-autoscaler-e2e';
-const helm = (...args: string[]) => run('helm', args, { env: process.env, maxBuffer: 16 * 1024 * 1024 });
+const helm = (...args: string[]) =>
+  run('helm', args, { env: process.env, maxBuffer: 16 * 1024 * 1024 });
 
 /** Namespaced kinds the chart creates; after `helm uninstall` none may be left. */
 const KINDS = [
@@ -37,7 +41,12 @@ const KINDS = [
 interface ManifestObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   [field: string]: unknown;
 }
 
@@ -83,11 +92,17 @@ describe('Helm chart installed into a real API server', () => {
   beforeAll(async () => {
     await applyCrd();
     await applyThirdPartyCrds();
-    await kubectl('create', 'priorityclass', PRIORITY_CLASS, '--value', '1000', '--description', 'kiada-autoscaler chart e2e').catch(
-      (error: { stderr?: string }) => {
-        if (!String(error.stderr).includes('AlreadyExists')) throw error;
-      },
-    );
+    await kubectl(
+      'create',
+      'priorityclass',
+      PRIORITY_CLASS,
+      '--value',
+      '1000',
+      '--description',
+      'kiada-autoscaler chart e2e',
+    ).catch((error: { stderr?: string }) => {
+      if (!String(error.stderr).includes('AlreadyExists')) throw error;
+    });
     namespace = await createNamespace('ksc-chart');
   }, 120_000);
 
@@ -98,12 +113,29 @@ describe('Helm chart installed into a real API server', () => {
   });
 
   it('installs with one helm install, every optional feature on, and the API server stores every object as rendered', async () => {
-    await helm('install', RELEASE, CHART, '--namespace', namespace, '-f', ALL_FEATURES, '--wait', '--wait-for-jobs', '--timeout', '3m');
+    await helm(
+      'install',
+      RELEASE,
+      CHART,
+      '--namespace',
+      namespace,
+      '-f',
+      ALL_FEATURES,
+      '--wait',
+      '--wait-for-jobs',
+      '--timeout',
+      '3m',
+    );
 
     // The release's objects as Helm sent them, as plain JSON (kubectl reads them without the server)
     const manifestFile = `/tmp/kiada-e2e-chart-${namespace}.yaml`;
-    writeFileSync(manifestFile, (await helm('get', 'manifest', RELEASE, '--namespace', namespace)).stdout);
-    const rendered = parseJsonStream(await kubectl('create', '--dry-run=client', '--output', 'json', '-f', manifestFile));
+    writeFileSync(
+      manifestFile,
+      (await helm('get', 'manifest', RELEASE, '--namespace', namespace)).stdout,
+    );
+    const rendered = parseJsonStream(
+      await kubectl('create', '--dry-run=client', '--output', 'json', '-f', manifestFile),
+    );
     const names = rendered.map(resourceName);
     expect(names).toEqual(
       expect.arrayContaining([
@@ -130,14 +162,19 @@ describe('Helm chart installed into a real API server', () => {
       ]),
     );
 
-    const stored = JSON.parse(await kubectl('get', ...names, '--namespace', namespace, '--output', 'json')) as {
+    const stored = JSON.parse(
+      await kubectl('get', ...names, '--namespace', namespace, '--output', 'json'),
+    ) as {
       items: ManifestObject[];
     };
     expect(stored.items.map(resourceName).sort()).toEqual([...names].sort());
     for (const object of rendered) {
       const found = stored.items.find((item) => resourceName(item) === resourceName(object));
       // Every rendered field is there with its value: nothing rejected, pruned or rewritten.
-      expect({ object: resourceName(object), stored: found }).toMatchObject({ object: resourceName(object), stored: object });
+      expect({ object: resourceName(object), stored: found }).toMatchObject({
+        object: resourceName(object),
+        stored: object,
+      });
     }
 
     const resource = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
@@ -146,45 +183,105 @@ describe('Helm chart installed into a real API server', () => {
       kiadaServiceCount: 1,
       targetRef: { name: 'kiada' },
     });
-    const kiada = JSON.parse(await kubectl('get', 'deployment', 'kiada', '--namespace', namespace, '--output', 'json'));
+    const kiada = JSON.parse(
+      await kubectl('get', 'deployment', 'kiada', '--namespace', namespace, '--output', 'json'),
+    );
     // The chart leaves replicas to the operator (the API server defaults an omitted field to 1).
     expect(kiada.spec.replicas).toBe(1);
-    const api = JSON.parse(await kubectl('get', 'deployment', `${RELEASE}-api`, '--namespace', namespace, '--output', 'json'));
+    const api = JSON.parse(
+      await kubectl(
+        'get',
+        'deployment',
+        `${RELEASE}-api`,
+        '--namespace',
+        namespace,
+        '--output',
+        'json',
+      ),
+    );
     expect(api.status.readyReplicas).toBe(2);
     // Admitted with the PriorityClass: the pods carry its resolved priority.
     const pods = JSON.parse(
-      await kubectl('get', 'pods', '--namespace', namespace, '--selector', 'app.kubernetes.io/component=api', '--output', 'json'),
+      await kubectl(
+        'get',
+        'pods',
+        '--namespace',
+        namespace,
+        '--selector',
+        'app.kubernetes.io/component=api',
+        '--output',
+        'json',
+      ),
     ) as { items: Array<{ spec: { priorityClassName?: string; priority?: number } }> };
     expect(pods.items.map((pod) => [pod.spec.priorityClassName, pod.spec.priority])).toEqual([
       [PRIORITY_CLASS, 1000],
       [PRIORITY_CLASS, 1000],
     ]);
     // The disruption controller applies the api's budget to its 2 ready pods: one may go at a time.
-    await waitFor('the api PodDisruptionBudget to allow exactly 1 of 2 pods to be evicted', async () => {
-      const pdb = JSON.parse(
-        await kubectl('get', 'poddisruptionbudget', `${RELEASE}-api`, '--namespace', namespace, '--output', 'json'),
-      );
-      return pdb.status?.expectedPods === 2 && pdb.status?.disruptionsAllowed === 1;
-    });
-    const history = (await helm('history', RELEASE, '--namespace', namespace, '--output', 'json')).stdout;
+    await waitFor(
+      'the api PodDisruptionBudget to allow exactly 1 of 2 pods to be evicted',
+      async () => {
+        const pdb = JSON.parse(
+          await kubectl(
+            'get',
+            'poddisruptionbudget',
+            `${RELEASE}-api`,
+            '--namespace',
+            namespace,
+            '--output',
+            'json',
+          ),
+        );
+        return pdb.status?.expectedPods === 2 && pdb.status?.disruptionsAllowed === 1;
+      },
+    );
+    const history = (await helm('history', RELEASE, '--namespace', namespace, '--output', 'json'))
+      .stdout;
     expect(JSON.parse(history)[0].status).toBe('deployed');
   }, 240_000);
 
   it('upgrades in place with changed values', async () => {
-    await helm('upgrade', RELEASE, CHART, '--namespace', namespace, '--reuse-values', '--set', 'api.replicas=3', '--wait', '--wait-for-jobs', '--timeout', '3m');
+    await helm(
+      'upgrade',
+      RELEASE,
+      CHART,
+      '--namespace',
+      namespace,
+      '--reuse-values',
+      '--set',
+      'api.replicas=3',
+      '--wait',
+      '--wait-for-jobs',
+      '--timeout',
+      '3m',
+    );
     await waitFor('3 api replicas', async () => {
-      const api = JSON.parse(await kubectl('get', 'deployment', `${RELEASE}-api`, '--namespace', namespace, '--output', 'json'));
+      const api = JSON.parse(
+        await kubectl(
+          'get',
+          'deployment',
+          `${RELEASE}-api`,
+          '--namespace',
+          namespace,
+          '--output',
+          'json',
+        ),
+      );
       return api.status.readyReplicas === 3;
     });
   }, 240_000);
 
   it('uninstalls, leaving nothing but the CRDs', async () => {
     await helm('uninstall', RELEASE, '--namespace', namespace, '--wait', '--timeout', '2m');
-    await waitFor('no object of the release left', async () => (await releaseObjects(namespace)).length === 0, {
-      timeoutMs: 60_000,
-    });
-    expect(await kubectl('get', 'crd', 'kiadaservicecounts.hanyang.ac.kr', '--output', 'name')).toContain(
-      'kiadaservicecounts.hanyang.ac.kr',
+    await waitFor(
+      'no object of the release left',
+      async () => (await releaseObjects(namespace)).length === 0,
+      {
+        timeoutMs: 60_000,
+      },
     );
+    expect(
+      await kubectl('get', 'crd', 'kiadaservicecounts.hanyang.ac.kr', '--output', 'name'),
+    ).toContain('kiadaservicecounts.hanyang.ac.kr');
   }, 180_000);
 });

@@ -1,17 +1,11 @@
-import { CoordinationV1Api } from '@kubernetes/client-node';
-import type { AppProcess } from './support/app-process.js';
-import {
-  applyCrd,
-  clients,
-  createNamespace,
-  createTargetDeployment,
-  deleteNamespace,
-  getServiceCount,
-  kubectl,
-  waitFor,
-} from './support/cluster.js';
-import { startOperator } from './support/operator-process.js';
-import { installChartRbac, OPERATOR_LEASE_NAME } from './support/rbac.js';
+import type { AppProcess } from '../support/app-process.js';
+import { applyCrd, getServiceCount } from '../support/custom-resource.js';
+import { kubeClients, kubectl } from '../support/kubernetes.js';
+import { createNamespace, deleteNamespace } from '../support/namespaces.js';
+import { startOperator } from '../support/operator-process.js';
+import { installChartRbac, OPERATOR_LEASE_NAME } from '../support/rbac.js';
+import { createTargetDeployment, deploymentReplicas } from '../support/target-deployment.js';
+import { waitFor } from '../support/wait.js';
 
 const LEASE = OPERATOR_LEASE_NAME;
 
@@ -31,40 +25,61 @@ describe('two operator processes elect one leader with a Lease', () => {
   });
 
   async function holder(): Promise<string | undefined> {
-    const { kc } = clients();
-    const lease = await kc.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: LEASE, namespace });
+    const { coordination } = kubeClients();
+    const lease = await coordination.readNamespacedLease({ name: LEASE, namespace });
     return lease.spec?.holderIdentity;
   }
 
-  async function replicas(): Promise<number | undefined> {
-    const { apps } = clients();
-    return (await apps.readNamespacedDeployment({ name: 'kiada', namespace })).spec?.replicas;
-  }
+  const replicas = () => deploymentReplicas(namespace);
 
   it('hands over to the other process when the leader dies, applying a change made meanwhile', async () => {
     await createTargetDeployment(namespace, 'kiada', 1);
     for (const identity of ['operator-a', 'operator-b']) {
       operators.push(await startOperator(namespace, { POD_NAME: identity }));
     }
-    await kubectl('apply', '--namespace', namespace, '-f', 'test/k8s/fixtures/seed-kiadaservicecount.yaml');
+    await kubectl(
+      'apply',
+      '--namespace',
+      namespace,
+      '-f',
+      'test/k8s/fixtures/seed-kiadaservicecount.yaml',
+    );
     const leader = await waitFor('a Lease holder', holder);
     expect(['operator-a', 'operator-b']).toContain(leader);
     await waitFor('Deployment kiada at 1 replica', async () => (await replicas()) === 1);
 
     // Only the leader reconciles: the follower logged no reconcile of the resource.
-    const [leaderProcess, follower] = leader === 'operator-a' ? operators : [operators[1], operators[0]];
+    const [leaderProcess, follower] =
+      leader === 'operator-a' ? operators : [operators[1], operators[0]];
     expect(follower.output()).not.toMatch(/reconcil\w* .*hanyang-kiada-autoscaler/i);
 
     // The leader crashes (no clean lease release); a change is made during the hand-over.
     await leaderProcess.kill();
-    await kubectl('patch', 'ksc', 'hanyang-kiada-autoscaler', '--namespace', namespace, '--type=merge', '-p', '{"spec":{"kiadaServiceCount":2}}');
+    await kubectl(
+      'patch',
+      'ksc',
+      'hanyang-kiada-autoscaler',
+      '--namespace',
+      namespace,
+      '--type=merge',
+      '-p',
+      '{"spec":{"kiadaServiceCount":2}}',
+    );
 
-    await waitFor('the follower holding the Lease', async () => (await holder()) === (leader === 'operator-a' ? 'operator-b' : 'operator-a'), {
-      timeoutMs: 20_000,
-    });
-    await waitFor('Deployment kiada at 2 replicas, applied by the new leader', async () => (await replicas()) === 2, {
-      timeoutMs: 20_000,
-    });
+    await waitFor(
+      'the follower holding the Lease',
+      async () => (await holder()) === (leader === 'operator-a' ? 'operator-b' : 'operator-a'),
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    await waitFor(
+      'Deployment kiada at 2 replicas, applied by the new leader',
+      async () => (await replicas()) === 2,
+      {
+        timeoutMs: 20_000,
+      },
+    );
     const resource = await waitFor('status written by the new leader', async () => {
       const current = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
       return current.status?.replicas === 2 ? current : undefined;

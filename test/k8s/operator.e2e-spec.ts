@@ -1,20 +1,18 @@
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import type { AppProcess } from './support/app-process.js';
+import type { AppProcess } from '../support/app-process.js';
+import { applyCrd, getServiceCount } from '../support/custom-resource.js';
+import { kubeClients, kubectl, kubectlFails } from '../support/kubernetes.js';
+import { createNamespace, deleteNamespace } from '../support/namespaces.js';
+import { startOperator as startOperatorProcess } from '../support/operator-process.js';
+import { installChartRbac } from '../support/rbac.js';
 import {
-  applyCrd,
-  clients,
-  createNamespace,
   createTargetDeployment,
-  deleteNamespace,
-  getServiceCount,
-  kubectl,
-  kubectlFails,
+  deploymentReplicas,
   readyPods,
-  waitFor,
-} from './support/cluster.js';
-import { startOperator as startOperatorProcess } from './support/operator-process.js';
-import { installChartRbac } from './support/rbac.js';
+} from '../support/target-deployment.js';
+import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
 const SEED_MANIFEST = 'test/k8s/fixtures/seed-kiadaservicecount.yaml';
@@ -25,14 +23,12 @@ async function startOperator(namespace: string): Promise<AppProcess> {
   return startOperatorProcess(namespace);
 }
 
-async function deploymentReplicas(namespace: string, name = 'kiada'): Promise<number | undefined> {
-  const { apps } = clients();
-  return (await apps.readNamespacedDeployment({ name, namespace })).spec?.replicas;
-}
-
 async function eventsFor(namespace: string, name: string) {
-  const { core } = clients();
-  const events = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` });
+  const { core } = kubeClients();
+  const events = await core.listNamespacedEvent({
+    namespace,
+    fieldSelector: `involvedObject.name=${name}`,
+  });
   return events.items;
 }
 
@@ -61,12 +57,18 @@ describe('operator against a real API server', () => {
     operator = await startOperator(namespace);
     await kubectl('apply', '--namespace', namespace, '-f', SEED_MANIFEST);
 
-    await waitFor('Deployment kiada at 1 replica', async () => (await deploymentReplicas(namespace)) === 1);
+    await waitFor(
+      'Deployment kiada at 1 replica',
+      async () => (await deploymentReplicas(namespace)) === 1,
+    );
     const resource = await waitFor('status.ready of hanyang-kiada-autoscaler', async () => {
       const current = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
       return current.status?.ready === true ? current : undefined;
     });
-    expect(resource.spec).toEqual({ owner: 'hanyang-university-graduation-37-team', kiadaServiceCount: 1 });
+    expect(resource.spec).toEqual({
+      owner: 'hanyang-university-graduation-37-team',
+      kiadaServiceCount: 1,
+    });
     expect(resource.status).toMatchObject({
       ready: true,
       replicas: 1,
@@ -94,12 +96,20 @@ describe('operator against a real API server', () => {
     await createTargetDeployment(namespace, 'kiada', 1);
     operator = await startOperator(namespace);
     await kubectl('apply', '--namespace', namespace, '-f', SEED_MANIFEST);
-    await waitFor('resource ready', async () => (await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).status?.ready);
+    await waitFor(
+      'resource ready',
+      async () => (await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).status?.ready,
+    );
 
     await kubectl('scale', 'deployment', 'kiada', '--replicas=7', '--namespace', namespace);
 
-    await waitFor('Deployment kiada back at 1 replica', async () => (await deploymentReplicas(namespace)) === 1);
-    await waitFor('one ready pod again', async () => (await readyPods(namespace)) === 1, { timeoutMs: 60_000 });
+    await waitFor(
+      'Deployment kiada back at 1 replica',
+      async () => (await deploymentReplicas(namespace)) === 1,
+    );
+    await waitFor('one ready pod again', async () => (await readyPods(namespace)) === 1, {
+      timeoutMs: 60_000,
+    });
   });
 
   it('reports a missing target as a condition and an Event, then reconciles once it exists', async () => {
@@ -108,7 +118,11 @@ describe('operator against a real API server', () => {
 
     const reported = await waitFor('TargetNotFound condition', async () => {
       const current = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
-      return current.status?.conditions?.find((c) => c.type === 'Ready' && c.reason === 'TargetNotFound') ? current : undefined;
+      return current.status?.conditions?.find(
+        (c) => c.type === 'Ready' && c.reason === 'TargetNotFound',
+      )
+        ? current
+        : undefined;
     });
     expect(reported.status?.ready).toBe(false);
     const warning = await waitFor('a Warning Event about the missing Deployment', async () =>
@@ -118,9 +132,13 @@ describe('operator against a real API server', () => {
 
     await createTargetDeployment(namespace, 'kiada', 4);
 
-    await waitFor('Deployment kiada at 1 replica', async () => (await deploymentReplicas(namespace)) === 1);
-    await waitFor('status ready after the Deployment appeared', async () =>
-      (await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).status?.ready,
+    await waitFor(
+      'Deployment kiada at 1 replica',
+      async () => (await deploymentReplicas(namespace)) === 1,
+    );
+    await waitFor(
+      'status ready after the Deployment appeared',
+      async () => (await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).status?.ready,
       { timeoutMs: 60_000 },
     );
     expect(operator.process.exitCode).toBeNull();
@@ -138,32 +156,64 @@ spec:
 `;
     const write = async (manifest: string) => {
       const file = `/tmp/kiada-invalid-${namespace}.yaml`;
-      (await import('node:fs')).writeFileSync(file, manifest);
+      writeFileSync(file, manifest);
       return kubectlFails('apply', '-f', file);
     };
-    expect(await write(invalid('-1'))).toMatch(/kiadaServiceCount.*should be greater than or equal to 0/);
-    expect(await write(invalid('"three"'))).toMatch(/kiadaServiceCount.*must be of type integer|Invalid value: "string"/);
+    expect(await write(invalid('-1'))).toMatch(
+      /kiadaServiceCount.*should be greater than or equal to 0/,
+    );
+    expect(await write(invalid('"three"'))).toMatch(
+      /kiadaServiceCount.*must be of type integer|Invalid value: "string"/,
+    );
     await expect(getServiceCount(namespace, 'invalid')).rejects.toMatchObject({ code: 404 });
   });
 
   const restartCommand = process.env.KIADA_CLUSTER_RESTART_APISERVER;
   // Restarting kube-apiserver needs the local control plane (kind's runs in a container).
-  (restartCommand ? it : it.skip)('recovers its watch after kube-apiserver restarts', async () => {
-    await createTargetDeployment(namespace, 'kiada', 1);
-    operator = await startOperator(namespace);
-    await kubectl('apply', '--namespace', namespace, '-f', SEED_MANIFEST);
-    await waitFor('resource ready', async () => (await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).status?.ready);
+  (restartCommand ? it : it.skip)(
+    'recovers its watch after kube-apiserver restarts',
+    async () => {
+      await createTargetDeployment(namespace, 'kiada', 1);
+      operator = await startOperator(namespace);
+      await kubectl('apply', '--namespace', namespace, '-f', SEED_MANIFEST);
+      await waitFor(
+        'resource ready',
+        async () => (await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).status?.ready,
+      );
 
-    await run('bash', ['-c', restartCommand!], { env: process.env });
-    await waitFor('API server back', async () => (await kubectl('get', '--raw', '/readyz')).includes('ok'), { timeoutMs: 60_000 });
+      await run('bash', ['-c', restartCommand!], { env: process.env });
+      await waitFor(
+        'API server back',
+        async () => (await kubectl('get', '--raw', '/readyz')).includes('ok'),
+        { timeoutMs: 60_000 },
+      );
 
-    await kubectl('patch', 'ksc', 'hanyang-kiada-autoscaler', '--namespace', namespace, '--type=merge', '-p', '{"spec":{"kiadaServiceCount":3}}');
-    await waitFor('Deployment kiada at 3 replicas after the restart', async () => (await deploymentReplicas(namespace)) === 3, {
-      timeoutMs: 60_000,
-    });
-    await waitFor('status ready at 3', async () => {
-      const current = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
-      return current.status?.ready && current.status.readyReplicas === 3;
-    }, { timeoutMs: 60_000 });
-  }, 180_000);
+      await kubectl(
+        'patch',
+        'ksc',
+        'hanyang-kiada-autoscaler',
+        '--namespace',
+        namespace,
+        '--type=merge',
+        '-p',
+        '{"spec":{"kiadaServiceCount":3}}',
+      );
+      await waitFor(
+        'Deployment kiada at 3 replicas after the restart',
+        async () => (await deploymentReplicas(namespace)) === 3,
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      await waitFor(
+        'status ready at 3',
+        async () => {
+          const current = await getServiceCount(namespace, 'hanyang-kiada-autoscaler');
+          return current.status?.ready && current.status.readyReplicas === 3;
+        },
+        { timeoutMs: 60_000 },
+      );
+    },
+    180_000,
+  );
 });

@@ -1,7 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { createNamespace, deleteNamespace } from './support/cluster.js';
-import { API_SERVICE_ACCOUNT, installChartRbac, OPERATOR_LEASE_NAME, OPERATOR_SERVICE_ACCOUNT } from './support/rbac.js';
+import { createNamespace, deleteNamespace } from '../support/namespaces.js';
+import {
+  API_SERVICE_ACCOUNT,
+  installChartRbac,
+  OPERATOR_LEASE_NAME,
+  OPERATOR_SERVICE_ACCOUNT,
+} from '../support/rbac.js';
 
 const run = promisify(execFile);
 
@@ -25,9 +30,22 @@ describe("the chart's RBAC grants least privilege", () => {
   });
 
   /** `resource` may name a subresource after `:` (`deployments.apps:scale`), or an object after `/`. */
-  async function canI(serviceAccount: string, verb: string, resource: string, inNamespace = namespace): Promise<boolean> {
+  async function canI(
+    serviceAccount: string,
+    verb: string,
+    resource: string,
+    inNamespace = namespace,
+  ): Promise<boolean> {
     const [target, subresource] = resource.split(':');
-    const args = ['auth', 'can-i', verb, target, '--namespace', inNamespace, `--as=system:serviceaccount:${namespace}:${serviceAccount}`];
+    const args = [
+      'auth',
+      'can-i',
+      verb,
+      target,
+      '--namespace',
+      inNamespace,
+      `--as=system:serviceaccount:${namespace}:${serviceAccount}`,
+    ];
     if (subresource) args.push(`--subresource=${subresource}`);
     try {
       const { stdout } = await run('kubectl', args, { env: process.env });
@@ -103,8 +121,14 @@ describe("the chart's RBAC grants least privilege", () => {
   });
 
   it('grants neither ServiceAccount anything in another namespace', async () => {
-    await expect(canI(OPERATOR_SERVICE_ACCOUNT, 'patch', 'deployments.apps:scale', otherNamespace)).resolves.toBe(false);
-    await expect(canI(OPERATOR_SERVICE_ACCOUNT, 'list', 'kiadaservicecounts.hanyang.ac.kr', otherNamespace)).resolves.toBe(false);
-    await expect(canI(API_SERVICE_ACCOUNT, 'create', 'kiadaservicecounts.hanyang.ac.kr', otherNamespace)).resolves.toBe(false);
+    await expect(
+      canI(OPERATOR_SERVICE_ACCOUNT, 'patch', 'deployments.apps:scale', otherNamespace),
+    ).resolves.toBe(false);
+    await expect(
+      canI(OPERATOR_SERVICE_ACCOUNT, 'list', 'kiadaservicecounts.hanyang.ac.kr', otherNamespace),
+    ).resolves.toBe(false);
+    await expect(
+      canI(API_SERVICE_ACCOUNT, 'create', 'kiadaservicecounts.hanyang.ac.kr', otherNamespace),
+    ).resolves.toBe(false);
   });
 });

@@ -1,75 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
-import { AppModule } from '../../src/app.module.js';
-import { loadConfig, type AppConfig } from '../../src/config/index.js';
 import { runMigrations } from '../../src/database/run-migrations.js';
-import { configureHttpApp } from '../../src/http/configure-http-app.js';
-import { createPino } from '../../src/logging/create-pino.js';
-import { InMemoryKubernetes } from '../../src/kubernetes/testing/in-memory-kubernetes.js';
-import { overrideKubernetes } from '../../src/kubernetes/testing/kubernetes-testing.js';
 import { parseDecisionStamp } from '../../src/kubernetes/service-count-annotations.js';
-import { dropDatabase, freshDatabase } from '../k8s/support/database.js';
+import { InMemoryKubernetes } from '../../src/kubernetes/testing/in-memory-kubernetes.js';
+import { dropDatabase, freshDatabase } from '../support/database.js';
+import { createTestApp, testAppConfig } from '../support/nest-app.js';
+import { seedActiveUsers } from '../support/seed-users.js';
+import { waitFor } from '../support/wait.js';
 
 const NAMESPACE = 'default';
 const NAME = 'hanyang-kiada-autoscaler';
 const SEEDED_USERS = 999;
 const WINDOW_MS = 2_000;
 
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | false,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** 999 users with one live session each, written straight into the tables (bulk inserts). */
-async function seedLiveSessions(databaseUrl: string, ttlMs: number): Promise<void> {
-  const connection = await createConnection({ uri: databaseUrl });
-  try {
-    const now = Date.now();
-    const users = Array.from({ length: SEEDED_USERS }, (_, i) => [
-      i + 1,
-      `seeded-${i + 1}`,
-      'not-a-hash',
-      now,
-    ]);
-    await connection.query('INSERT INTO users (id, username, password_hash, created_at) VALUES ?', [
-      users,
-    ]);
-    const sessions = users.map(([id]) => {
-      const expires = now + ttlMs;
-      const data = JSON.stringify({
-        cookie: {
-          originalMaxAge: ttlMs,
-          expires: new Date(expires).toISOString(),
-          httpOnly: true,
-          path: '/',
-        },
-        passport: { user: id },
-      });
-      return [randomBytes(24).toString('base64url'), id, expires, data];
-    });
-    await connection.query('INSERT INTO sessions (sid, user_id, expires_at, data) VALUES ?', [
-      sessions,
-    ]);
-  } finally {
-    await connection.end();
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000) =>
+  waitFor(what, probe, { timeoutMs, intervalMs: 20 });
 
 describe('scaling across the 1,000-user boundary (MariaDB, fake Kubernetes)', () => {
   let databaseUrl: string;
-  let config: AppConfig;
   let app: NestExpressApplication;
   let kubernetes: InMemoryKubernetes;
 
@@ -77,41 +25,33 @@ describe('scaling across the 1,000-user boundary (MariaDB, fake Kubernetes)', ()
   const stored = () => kubernetes.serviceCount(NAMESPACE, NAME)?.spec.kiadaServiceCount;
   /** spec.kiadaServiceCount as the resource held it, each change once (a watch of our own). */
   const held: number[] = [];
-  const writtenValues = () => held.filter((value, index) => index === 0 || value !== held[index - 1]);
+  const writtenValues = () =>
+    held.filter((value, index) => index === 0 || value !== held[index - 1]);
   const decisionOnResource = () =>
     parseDecisionStamp(kubernetes.serviceCount(NAMESPACE, NAME)?.metadata.annotations);
 
   beforeAll(async () => {
     databaseUrl = await freshDatabase('scaling');
-    config = loadConfig({
-      APP_ROLE: 'api',
-      NODE_ENV: 'test',
+    const env = {
       LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      DATABASE_URL: databaseUrl,
+      SCALING_CREATE_RESOURCE: 'true',
       SCALING_STABILIZATION_SECONDS: String(WINDOW_MS / 1000),
-      AUTH_THROTTLE_LIMIT: '0',
-    });
+    };
+    const config = testAppConfig(databaseUrl, env);
     // A clean schema, and 999 active users before the app starts: its start-up recount
     // brings the kept count to 999.
     await runMigrations(config.database);
-    await seedLiveSessions(databaseUrl, config.session.ttlSeconds * 1000);
+    await seedActiveUsers(databaseUrl, SEEDED_USERS, config.session.ttlSeconds * 1000);
 
     kubernetes = new InMemoryKubernetes();
     await kubernetes.watch('KiadaServiceCount', NAMESPACE, '', {
       onEvent: (_type, resource) => held.push(resource.spec.kiadaServiceCount),
       onDone: () => undefined,
     });
-    const moduleRef = await overrideKubernetes(
-      Test.createTestingModule({ imports: [AppModule.forRoot(config)] }),
+    ({ app } = await createTestApp(databaseUrl, env, {
       kubernetes,
-    ).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({
-      bodyParser: false,
-      logger: ['warn', 'error'],
-    });
-    configureHttpApp(app, config, createPino(config.log));
-    await app.init();
+      nestLogLevels: ['warn', 'error'],
+    }));
   });
 
   afterAll(async () => {
@@ -176,7 +116,11 @@ describe('scaling across the 1,000-user boundary (MariaDB, fake Kubernetes)', ()
     });
     // The hold is a decision of its own (ScaleDownHeld), written without changing the value.
     expect(writtenValues()).toEqual([2, 3]);
-    expect(decisionOnResource()).toMatchObject({ reason: 'ScaleDownHeld', replicas: 3, recommended: 2 });
+    expect(decisionOnResource()).toMatchObject({
+      reason: 'ScaleDownHeld',
+      replicas: 3,
+      recommended: 2,
+    });
 
     await until('the patch back to 2', () => writtenValues().length > 2, WINDOW_MS + 5_000);
     const patchedAfter = Date.now() - loggedOutAt;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { loadYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { kubectl } from './cluster.js';
+import { kubectl } from './kubernetes.js';
 
 const run = promisify(execFile);
 
@@ -19,9 +19,24 @@ export async function applyThirdPartyCrds(): Promise<string[]> {
   const names: string[] = [];
   for (const file of files) {
     // server-side: the HTTPRoute CRD is too large for the last-applied annotation
-    await kubectl('apply', '--server-side', '--force-conflicts', '--field-manager', 'kiada-e2e', '-f', file);
+    await kubectl(
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '--field-manager',
+      'kiada-e2e',
+      '-f',
+      file,
+    );
     names.push(loadYaml<V1CustomResourceDefinition>(readFileSync(file, 'utf8')).metadata!.name!);
   }
-  await kubectl('wait', '--for', 'condition=Established', '--timeout', '60s', ...names.map((name) => `crd/${name}`));
+  await kubectl(
+    'wait',
+    '--for',
+    'condition=Established',
+    '--timeout',
+    '60s',
+    ...names.map((name) => `crd/${name}`),
+  );
   return names;
 }

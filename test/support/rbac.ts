@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { kubectl } from './cluster.js';
+import { kubectl } from './kubernetes.js';
 
 const run = promisify(execFile);
 
@@ -24,15 +25,18 @@ const RBAC_TEMPLATES = [
  * Applies exactly the ServiceAccounts, Roles and RoleBindings the Helm chart renders for a
  * release in `namespace`, so the app processes run with the chart's permissions and no more.
  */
-export async function installChartRbac(namespace: string, values: Record<string, string> = {}): Promise<void> {
+export async function installChartRbac(
+  namespace: string,
+  values: Record<string, string> = {},
+): Promise<void> {
   const args = ['template', RELEASE, CHART, '--namespace', namespace];
   for (const template of RBAC_TEMPLATES) args.push('--show-only', template);
-  for (const [key, value] of Object.entries({ 'kiadaServiceCount.name': 'hanyang-kiada-autoscaler', ...values })) {
+  const allValues = { 'kiadaServiceCount.name': 'hanyang-kiada-autoscaler', ...values };
+  for (const [key, value] of Object.entries(allValues)) {
     args.push('--set-string', `${key}=${value}`);
   }
   const { stdout } = await run('helm', args, { env: process.env, maxBuffer: 4 * 1024 * 1024 });
   const file = `/tmp/kiada-e2e-rbac-${namespace}.yaml`;
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(file, stdout);
   await kubectl('apply', '--namespace', namespace, '-f', file);
 }

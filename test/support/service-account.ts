@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clients } from './cluster.js';
+import { kubeClients } from './kubernetes.js';
 
 /**
  * A kubeconfig file that authenticates as `system:serviceaccount:<namespace>:<name>` with
@@ -9,7 +9,7 @@ import { clients } from './cluster.js';
  * permissions the chart's RBAC grants that ServiceAccount.
  */
 export async function serviceAccountKubeconfig(namespace: string, name: string): Promise<string> {
-  const { kc, core } = clients();
+  const { kc, core } = kubeClients();
   const token = await core.createNamespacedServiceAccountToken({
     name,
     namespace,

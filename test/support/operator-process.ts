@@ -7,7 +7,10 @@ import { serviceAccountKubeconfig } from './service-account.js';
  * ServiceAccount (install the chart's RBAC there first) and short lease timings so that
  * hand-overs happen within a test.
  */
-export async function startOperator(namespace: string, extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+export async function startOperator(
+  namespace: string,
+  extraEnv: Record<string, string> = {},
+): Promise<AppProcess> {
   return startApp('operator', {
     KUBECONFIG: await serviceAccountKubeconfig(namespace, OPERATOR_SERVICE_ACCOUNT),
     OPERATOR_NAMESPACE: namespace,

@@ -1,0 +1,341 @@
+// Benchmark 3: the auth API under load (autocannon at a fixed concurrency), the bare scrypt
+// hash rate, and a bare node:http + one primary-key query floor for GET /auth/me.
+// Benchmark 4b: recounts (reads of the kept count) during a burst of logins.
+import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+import { ScryptPasswordHasher } from '../src/auth/password/scrypt-password-hasher.js';
+import { freePort } from '../test/support/app-process.js';
+import { DEFAULT_PASSWORD, HttpUser } from '../test/support/http-user.js';
+import { insertUsers } from '../test/support/seed-users.js';
+import { sessionIdOf, signedSessionCookie } from '../test/support/session-cookie.js';
+import { sleep, waitFor } from '../test/support/wait.js';
+import { BENCH_SESSION_SECRET, SESSION_TTL_MS } from './lib/bench-app.js';
+import { log, now } from './lib/progress.js';
+import { metricsText, promSamples } from './lib/prometheus.js';
+import { round } from './lib/statistics.js';
+
+// The app's own hasher: same parameters and hash format as a login.
+const hasher = new ScryptPasswordHasher();
+const PASSWORD = DEFAULT_PASSWORD;
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+function cannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ timeout: 10, ...options }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+    instance.on('error', () => undefined);
+  });
+}
+
+/** `123.4 req/s, p50 8 ms, p99 19 ms` */
+const throughput = (f: LoadFigures) =>
+  `${f.rps} req/s, p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms`;
+
+export interface LoadFigures {
+  requests: number;
+  ok: number;
+  errors: number;
+  durationS: number | null;
+  rps: number | null;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number | null };
+}
+
+function describe(result: autocannon.Result, expectedStatus: number): LoadFigures {
+  const seconds = result.duration;
+  const byStatus = result.statusCodeStats as Record<string, { count?: number }> | undefined;
+  const ok = byStatus?.[String(expectedStatus)]?.count ?? result['2xx'];
+  return {
+    requests: result.requests.total,
+    ok,
+    errors: result.errors + result.timeouts + (result.requests.total - ok),
+    durationS: round(seconds, 2),
+    rps: round(ok / seconds, 1),
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: round(result.latency.mean, 2),
+    },
+  };
+}
+
+/** The app's password hash alone (one scrypt), 4 at a time (libuv's default thread pool). */
+export async function hashRate(durationMs: number) {
+  await hasher.hash('warm-up');
+  let count = 0;
+  const start = now();
+  const worker = async () => {
+    while (now() - start < durationMs) {
+      await hasher.hash(PASSWORD);
+      count += 1;
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  const seconds = (now() - start) / 1000;
+  return { hashes: count, durationS: round(seconds, 2), perSecond: round(count / seconds, 1) };
+}
+
+/** bench/floor-server.ts in its own process (through tsx, like the bench). */
+async function startFloorServer(databaseUrl: string, sid: string) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/floor-server.ts', String(port), databaseUrl, sid],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await waitFor(
+    'the floor server',
+    async () => (await fetch(`http://127.0.0.1:${port}/`)).status === 200,
+    { timeoutMs: 15_000, intervalMs: 100 },
+  );
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+/** A POST /auth/login per request, for users taken round-robin from `usernames`. */
+function loginRequests(usernames: string[]): autocannon.Request[] {
+  let next = 0;
+  return [
+    {
+      method: 'POST',
+      path: '/auth/login',
+      headers: JSON_HEADERS,
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({
+          username: usernames[next++ % usernames.length],
+          password: PASSWORD,
+        }),
+      }),
+    },
+  ];
+}
+
+export interface AuthLoadOptions {
+  api: { url: string };
+  databaseUrl: string;
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  logoutSessions: number;
+  hashSeconds: number;
+}
+
+/** Runs every auth measurement against the running api (DATABASE_URL = databaseUrl). */
+export async function authLoadBenchmark({
+  api,
+  databaseUrl,
+  connections,
+  durationS,
+  warmupS,
+  logoutSessions,
+  hashSeconds,
+}: AuthLoadOptions) {
+  log('auth: bare scrypt hash rate (app parameters N=2^14, r=8, p=5; 4 in parallel)');
+  const rate = await hashRate(hashSeconds * 1000);
+  log(`auth: scrypt ${rate.perSecond} hashes/s`);
+
+  // Users for the login runs: one real hash shared by all (bulk inserted, no sessions).
+  const passwordHash = await hasher.hash(PASSWORD);
+  const loginUsers = await insertUsers(databaseUrl, 3_000, {
+    prefix: 'bench-login-',
+    passwordHash,
+  });
+  const meUser = new HttpUser(api.url, loginUsers[0].username, PASSWORD);
+  await meUser.logIn();
+  const meCookie = meUser.sessionCookie;
+
+  // GET /auth/me and the floor, alternated so that both see the same machine.
+  const floor = await startFloorServer(databaseUrl, sessionIdOf(meCookie));
+  let me: LoadFigures;
+  let floorFigures: LoadFigures;
+  let healthz: LoadFigures;
+  try {
+    log(`auth: warm-up ${warmupS}s each of GET /auth/me and the floor`);
+    await cannon({
+      url: `${api.url}/auth/me`,
+      connections,
+      duration: warmupS,
+      headers: { cookie: meCookie },
+    });
+    await cannon({ url: floor.url, connections, duration: warmupS });
+    log(`auth: GET /auth/me, ${connections} connections, ${durationS}s`);
+    me = describe(
+      await cannon({
+        url: `${api.url}/auth/me`,
+        connections,
+        duration: durationS,
+        headers: { cookie: meCookie },
+      }),
+      200,
+    );
+    log(`auth: GET /auth/me ${throughput(me)}`);
+    log(`auth: floor (node:http + 1 primary-key query), ${connections} connections, ${durationS}s`);
+    floorFigures = describe(
+      await cannon({ url: floor.url, connections, duration: durationS }),
+      200,
+    );
+    log(`auth: floor ${throughput(floorFigures)}`);
+    // Diagnostic: the app's own stack without session, database or request log.
+    log(
+      'auth: GET /healthz (Nest + Express + helmet, no session, no database), ' +
+        `${connections} connections, ${durationS}s`,
+    );
+    healthz = describe(
+      await cannon({ url: `${api.url}/healthz`, connections, duration: durationS }),
+      200,
+    );
+    log(`auth: GET /healthz ${throughput(healthz)}`);
+  } finally {
+    await floor.stop();
+  }
+
+  log(`auth: POST /auth/login, ${connections} connections, ${durationS}s`);
+  const login = describe(
+    await cannon({
+      url: api.url,
+      connections,
+      duration: durationS,
+      // From the second user on (the first one's session serves GET /auth/me), as before.
+      requests: loginRequests([...loginUsers.slice(1), loginUsers[0]].map((u) => u.username)),
+    }),
+    200,
+  );
+  const loginToHashRate = round((login.rps ?? 0) / (rate.perSecond ?? 1), 3);
+  log(
+    `auth: login ${login.rps} req/s (${round((loginToHashRate ?? 0) * 100)}% of the hash rate), ` +
+      `p50 ${login.latencyMs.p50} ms, p99 ${login.latencyMs.p99} ms`,
+  );
+
+  log(`auth: POST /auth/signup, ${connections} connections, ${durationS}s`);
+  const tag = Date.now().toString(36);
+  let signups = 0;
+  const signup = describe(
+    await cannon({
+      url: api.url,
+      connections,
+      duration: durationS,
+      requests: [
+        {
+          method: 'POST',
+          path: '/auth/signup',
+          headers: JSON_HEADERS,
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({ username: `su-${tag}-${signups++}`, password: PASSWORD }),
+          }),
+        },
+      ],
+    }),
+    201,
+  );
+  await sleep(5000); // let signups still in flight finish
+  log(`auth: signup ${throughput(signup)}`);
+
+  log(`auth: POST /auth/logout of ${logoutSessions} live sessions, ${connections} connections`);
+  const sessions = await insertUsers(databaseUrl, logoutSessions, {
+    prefix: 'bench-logout-',
+    sessionTtlMs: SESSION_TTL_MS,
+  });
+  const cookies = sessions.map((s) => signedSessionCookie(s.sid!, BENCH_SESSION_SECRET));
+  let logoutIndex = 0;
+  const logout = describe(
+    await cannon({
+      url: api.url,
+      connections,
+      amount: cookies.length,
+      duration: durationS * 3,
+      requests: [
+        {
+          method: 'POST',
+          path: '/auth/logout',
+          setupRequest: (req) => ({
+            ...req,
+            headers: { ...req.headers, cookie: cookies[logoutIndex++ % cookies.length] },
+          }),
+        },
+      ],
+    }),
+    204,
+  );
+  log(`auth: logout ${throughput(logout)}`);
+  return {
+    connections,
+    durationS,
+    hashRate: rate,
+    me,
+    floor: floorFigures,
+    meToFloor: round((me.rps ?? 0) / (floorFigures.rps ?? 1), 3),
+    healthz,
+    login,
+    loginToHashRate,
+    signup,
+    logout,
+    apiRssMb: null as number | null,
+  };
+}
+
+export interface BurstOptions {
+  api: { url: string };
+  databaseUrl: string;
+  logins: number;
+  connections: number;
+  coalesceMs: number;
+}
+
+/** Recounts (reads of the kept count, plus any sweep/recount) during a burst of `logins` logins. */
+export async function burstBenchmark({
+  api,
+  databaseUrl,
+  logins,
+  connections,
+  coalesceMs,
+}: BurstOptions) {
+  const passwordHash = await hasher.hash(PASSWORD);
+  const users = await insertUsers(databaseUrl, logins, { prefix: 'bench-burst-', passwordHash });
+  const family = 'kiada_active_users_recount_duration_seconds_count';
+  const before = promSamples(await metricsText(api), family);
+  log(`count: burst of ${logins} logins, ${connections} connections`);
+  const start = now();
+  const result = await cannon({
+    url: api.url,
+    connections,
+    amount: logins,
+    duration: 600,
+    requests: loginRequests(users.map((u) => u.username)),
+  });
+  const burstMs = now() - start;
+  // Let the last coalesced read run.
+  await sleep(Math.max(500, coalesceMs * 4));
+  const after = promSamples(await metricsText(api), family);
+  const delta: Record<string, number> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    delta[key] = (after[key] ?? 0) - (before[key] ?? 0);
+  }
+  const reads = delta['kind="read"'] ?? 0;
+  const total = Object.values(delta).reduce((a, b) => a + b, 0);
+  const out = {
+    logins,
+    ok: result['2xx'],
+    burstS: round(burstMs / 1000, 2),
+    countOperations: total,
+    byKind: delta,
+    reads,
+    coalesceMs,
+    boundByWindow: Math.ceil(burstMs / coalesceMs) + 1,
+  };
+  log(
+    `count: ${out.ok} logins in ${out.burstS}s caused ${total} count operations ` +
+      `(${JSON.stringify(delta)}); window bound ${out.boundByWindow}`,
+  );
+  return out;
+}

@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { startApp, type AppProcess, type AppRole } from '../../test/support/app-process.js';
+
+/** SESSION_SECRET of the api the benchmarks start (seeded sessions' cookies are signed with it). */
+export const BENCH_SESSION_SECRET = 'bench-session-secret-that-is-long-enough-0123456789';
+/** SESSION_TTL_SECONDS of that api, and the lifetime of seeded sessions, in ms. */
+export const SESSION_TTL_MS = 1800 * 1000;
+
+export interface BenchAppOptions {
+  logDir: string;
+  /** The log file's name without `.log` (default: the role). */
+  name?: string;
+  waitHealthy?: boolean;
+}
+
+/**
+ * One role of the built app as the benchmarks run it: NODE_ENV=production, JSON logs at
+ * info into `<logDir>/<name>.log`, the bench's session secret.
+ */
+export function startBenchApp(
+  role: AppRole,
+  env: Record<string, string>,
+  { logDir, name = role, waitHealthy = true }: BenchAppOptions,
+): Promise<AppProcess> {
+  return startApp(
+    role,
+    { SESSION_SECRET: BENCH_SESSION_SECRET, ...env },
+    { logFile: join(logDir, `${name}.log`), nodeEnv: 'production', waitHealthy },
+  );
+}

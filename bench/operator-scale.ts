@@ -1,0 +1,231 @@
+// Benchmark 5: one operator process, N KiadaServiceCount resources each with its own target
+// Deployment in one namespace. Time from operator start to everything reconciled, operator
+// RSS, the operator's own API requests per reconcile (through a counting proxy), and its
+// writes while idle. A ResourceQuota of 0 pods keeps the fake cluster from creating N pods:
+// the operator's work is the scale subresource and status, not pods.
+import { join } from 'node:path';
+import type { V1Deployment } from '@kubernetes/client-node';
+import type { KiadaServiceCount } from '../src/kubernetes/kiada-service-count.js';
+import type { AppProcess } from '../test/support/app-process.js';
+import { createServiceCount, serviceCountsPath } from '../test/support/custom-resource.js';
+import { kubeClients } from '../test/support/kubernetes.js';
+import { createNamespace, deleteNamespace } from '../test/support/namespaces.js';
+import { targetDeploymentBody } from '../test/support/target-deployment.js';
+import { sleep } from '../test/support/wait.js';
+import { startBenchApp } from './lib/bench-app.js';
+import { classify, startCountingProxy, type CountingProxy } from './lib/counting-proxy.js';
+import { pool } from './lib/pool.js';
+import { log, now } from './lib/progress.js';
+import { metricsText, promSum } from './lib/prometheus.js';
+import { round } from './lib/statistics.js';
+import { watch } from './lib/watch.js';
+
+const DESIRED = 1;
+
+interface Tracked {
+  generation?: number;
+  observed?: number;
+  desired: number;
+  target: string;
+}
+
+export interface OperatorScaleOptions {
+  count: number;
+  idleS: number;
+  logDir: string;
+  timeoutS?: number;
+}
+
+export async function operatorScaleBenchmark({
+  count,
+  idleS,
+  logDir,
+  timeoutS = 180,
+}: OperatorScaleOptions) {
+  const { kc, core, apps } = kubeClients();
+  let namespace: string | undefined;
+  let operator: AppProcess | undefined;
+  let proxy: CountingProxy | undefined;
+  let watches: Array<{ stop(): void }> = [];
+  try {
+    namespace = await createNamespace('kiada-bench-scale', { label: 'kiada-autoscaler/bench' });
+    const ns = namespace;
+    await core.createNamespacedResourceQuota({
+      namespace: ns,
+      body: { metadata: { name: 'no-pods' }, spec: { hard: { pods: '0' } } },
+    });
+    log(
+      `operator: creating ${count} Deployments (replicas 0) and ${count} KiadaServiceCounts ` +
+        `(kiadaServiceCount ${DESIRED}) in ${ns}`,
+    );
+    const createStart = now();
+    const indexes = Array.from({ length: count }, (_, i) => i);
+    await pool(indexes, 16, async (i) => {
+      await apps.createNamespacedDeployment({
+        namespace: ns,
+        body: targetDeploymentBody(`kiada-${i}`, 0),
+      });
+      await createServiceCount(ns, `ksc-${i}`, {
+        owner: 'bench',
+        kiadaServiceCount: DESIRED,
+        targetRef: { name: `kiada-${i}` },
+      });
+    });
+    log(
+      `operator: created in ${round((now() - createStart) / 1000)}s; ` +
+        'letting the controllers settle 5s',
+    );
+    await sleep(5000);
+
+    // Our own view, through watches: reconciled = status.observedGeneration == generation and
+    // the target Deployment's spec.replicas == spec.kiadaServiceCount.
+    const crs = new Map<string, Tracked>();
+    const deps = new Map<string, number | undefined>();
+    let doneAt: number | null = null;
+    let firstStatusAt: number | null = null;
+    const check = (t: number) => {
+      if (doneAt !== null || crs.size < count || deps.size < count) return;
+      for (const cr of crs.values()) {
+        if (cr.observed !== cr.generation || deps.get(cr.target) !== cr.desired) return;
+      }
+      doneAt = t;
+    };
+    watches = [
+      watch<KiadaServiceCount>(kc, serviceCountsPath(ns), {}, (type, obj, t) => {
+        if (type === 'DELETED') return void crs.delete(obj.metadata.name);
+        const observed = obj.status?.observedGeneration;
+        if (observed !== undefined && firstStatusAt === null && operator) firstStatusAt = t;
+        crs.set(obj.metadata.name, {
+          generation: obj.metadata.generation,
+          observed,
+          desired: obj.spec.kiadaServiceCount,
+          target: obj.spec.targetRef?.name ?? 'kiada',
+        });
+        check(t);
+      }),
+      watch<V1Deployment>(kc, `/apis/apps/v1/namespaces/${ns}/deployments`, {}, (type, obj, t) => {
+        const name = obj.metadata?.name ?? '';
+        if (type === 'DELETED') return void deps.delete(name);
+        deps.set(name, obj.spec?.replicas);
+        check(t);
+      }),
+    ];
+    while (crs.size < count || deps.size < count) await sleep(100);
+
+    proxy = await startCountingProxy(kc, join(logDir, 'operator-scale.kubeconfig'));
+    log(`operator: starting one operator process (namespace ${ns}, leader election on)`);
+    const startedAt = now();
+    const started = await startBenchApp(
+      'operator',
+      {
+        KUBECONFIG: proxy.kubeconfigFile,
+        OPERATOR_NAMESPACE: ns,
+        OPERATOR_LEASE_NAMESPACE: ns,
+        OPERATOR_LEASE_NAME: 'kiada-bench-operator',
+      },
+      { logDir, name: 'operator-scale', waitHealthy: false },
+    );
+    operator = started;
+    let healthyAt: number | null = null;
+    let peakRssKb = 0;
+    const deadline = startedAt + timeoutS * 1000;
+    let lastLog = now();
+    while (doneAt === null && now() < deadline) {
+      if (healthyAt === null) {
+        try {
+          if ((await fetch(`${started.url}/healthz`)).ok) healthyAt = now();
+        } catch {
+          // not yet
+        }
+      }
+      peakRssKb = Math.max(peakRssKb, started.rssKb() ?? 0);
+      if (now() - lastLog > 5000) {
+        lastLog = now();
+        const observed = [...crs.values()].filter((c) => c.observed === c.generation).length;
+        const scaled = [...crs.values()].filter((c) => deps.get(c.target) === c.desired).length;
+        log(
+          `operator: +${round((now() - startedAt) / 1000)}s: ${observed}/${count} observed, ` +
+            `${scaled}/${count} Deployments scaled`,
+        );
+      }
+      await sleep(50);
+    }
+    const finishedAt = doneAt as number | null;
+    const reconciledS = finishedAt === null ? null : round((finishedAt - startedAt) / 1000, 2);
+    log(
+      finishedAt === null
+        ? `operator: NOT all reconciled within ${timeoutS}s`
+        : `operator: all ${count} reconciled ${reconciledS}s after start`,
+    );
+    const metricsAfter = async () => {
+      const text = await metricsText(started);
+      return {
+        reconciles: promSum(text, 'kiada_operator_reconciles_total'),
+        scales: promSum(text, 'kiada_operator_scales_total'),
+      };
+    };
+    await sleep(3000); // trailing status/Deployment events
+    const settled = await metricsAfter();
+    const atSettle = proxy.requests.length;
+    const reconcilePhase = classify(proxy.requests.slice(0, atSettle));
+    const rssAfterReconcileKb = started.rssKb();
+
+    log(`operator: idle ${idleS}s, counting the operator's API requests`);
+    await sleep(idleS * 1000);
+    const idle = classify(proxy.requests.slice(atSettle));
+    const afterIdle = await metricsAfter();
+    const firstStatus = firstStatusAt as number | null;
+    const result = {
+      resources: count,
+      reconciledS,
+      operatorHealthyS: healthyAt === null ? null : round((healthyAt - startedAt) / 1000, 2),
+      firstStatusS: firstStatus === null ? null : round((firstStatus - startedAt) / 1000, 2),
+      reconciles: settled.reconciles,
+      scales: settled.scales,
+      apiRequests: {
+        total: reconcilePhase.total,
+        reads: reconcilePhase.reads,
+        writes: reconcilePhase.writes,
+        watches: reconcilePhase.watches,
+        leaseWrites: reconcilePhase.leaseWrites,
+        eventWrites: reconcilePhase.eventWrites,
+        byKind: reconcilePhase.byKind,
+      },
+      requestsPerReconcile: settled.reconciles
+        ? round(reconcilePhase.total / settled.reconciles, 2)
+        : null,
+      requestsPerResource: round(reconcilePhase.total / count, 2),
+      rssMb: {
+        peakSampled: round(peakRssKb / 1024),
+        afterReconcile: round((rssAfterReconcileKb ?? 0) / 1024),
+        afterIdle: round((started.rssKb() ?? 0) / 1024),
+        hwm: round((started.hwmKb() ?? 0) / 1024),
+      },
+      idle: {
+        seconds: idleS,
+        requests: idle.total,
+        writes: idle.writes,
+        writesExcludingLease: idle.writes - idle.leaseWrites,
+        leaseWrites: idle.leaseWrites,
+        reconciles: afterIdle.reconciles - settled.reconciles,
+        byKind: idle.byKind,
+      },
+    };
+    log(
+      `operator: RSS peak ${result.rssMb.hwm} MB; ` +
+        `${result.requestsPerReconcile} API requests per reconcile ` +
+        `(${result.reconciles} reconciles); ` +
+        `idle ${idleS}s: ${result.idle.writesExcludingLease} writes ` +
+        `(+${result.idle.leaseWrites} Lease renewals)`,
+    );
+    return result;
+  } finally {
+    watches.forEach((w) => w.stop());
+    await operator?.stop();
+    await proxy?.close();
+    if (namespace) {
+      log(`operator: deleting namespace ${namespace}`);
+      await deleteNamespace(namespace, { waitMs: 180_000 });
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { waitFor } from './wait.js';
+
+const run = promisify(execFile);
+
+export type AppRole = 'api' | 'operator';
+
+export interface AppProcess {
+  role: AppRole;
+  url: string;
+  process: ChildProcess;
+  /** The log file the output goes to, when started with one. */
+  logFile?: string;
+  /** Everything the process printed so far (from memory, or its log file). */
+  output(): string;
+  /** Resident set size now, and its peak (VmHWM), in KiB from /proc; null once exited. */
+  rssKb(): number | null;
+  hwmKb(): number | null;
+  /** SIGTERM and wait for exit (graceful shutdown); SIGKILL after 15 s. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, no clean-up (leader election must survive it). */
+  kill(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  /** Append stdout and stderr to this file (kept after the run) instead of memory. */
+  logFile?: string;
+  /** NODE_ENV of the process: `test` (suites) or `production` (benchmarks). */
+  nodeEnv?: string;
+  /** Wait until GET /healthz answers 200 before returning (default true). */
+  waitHealthy?: boolean;
+}
+
+const running = new Set<ChildProcess>();
+
+/** SIGKILLs every app process still running (a runner interrupted by SIGINT/SIGTERM). */
+export function killAllApps(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function procStatusKb(pid: number | undefined, field: string): number | null {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(field));
+    return line ? Number(line.replace(/[^0-9]/g, '')) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts the built app (`node dist/main.js`) as a separate process in one role, exactly as
+ * a user runs it out of cluster, on a free loopback port, and (by default) waits until
+ * /healthz answers. `env` adds to a minimal environment (no variables leak in from ours).
+ */
+export async function startApp(
+  role: AppRole,
+  env: Record<string, string>,
+  { logFile, nodeEnv = 'test', waitHealthy = true }: StartAppOptions = {},
+): Promise<AppProcess> {
+  const port = await freePort();
+  const out = logFile === undefined ? 'pipe' : openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: nodeEnv,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      APP_ROLE: role,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...env,
+    },
+    stdio: ['ignore', out, out],
+  });
+  running.add(child);
+  let captured = '';
+  child.stdout?.on('data', (chunk: Buffer) => (captured += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (captured += chunk.toString()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const url = `http://127.0.0.1:${port}`;
+  const app: AppProcess = {
+    role,
+    url,
+    process: child,
+    logFile,
+    output: () => (logFile === undefined ? captured : readFileSync(logFile, 'utf8')),
+    rssKb: () => procStatusKb(child.pid, 'VmRSS:'),
+    hwmKb: () => procStatusKb(child.pid, 'VmHWM:'),
+    stop: async () => {
+      if (alive()) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+    kill: async () => {
+      if (alive()) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  if (!waitHealthy) return app;
+  try {
+    await waitFor(
+      `${role} process on ${url}/healthz`,
+      async () => {
+        if (child.exitCode !== null) {
+          throw new Error(`exited with ${child.exitCode}:\n${app.output().slice(-3000)}`);
+        }
+        return (await fetch(`${url}/healthz`)).ok;
+      },
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
+  } catch (error) {
+    await app.kill();
+    throw error;
+  }
+  return app;
+}
+
+/** Creates or updates the schema with the migrate role, as the chart's hook Job does. */
+export async function migrateDatabase(databaseUrl: string): Promise<void> {
+  await run(process.execPath, ['dist/main.js'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      APP_ROLE: 'migrate',
+      DATABASE_URL: databaseUrl,
+      LOG_FORMAT: 'json',
+    },
+  });
+}
