@@ -1,15 +1,22 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { READINESS_CHECKS } from './health.constants.js';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { DATABASE_HEALTH, READINESS_CHECKS } from './health.constants.js';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    @Optional() private readonly database?: TypeOrmHealthIndicator,
-    @Optional() @Inject(READINESS_CHECKS) private readonly readinessChecks: HealthIndicatorFunction[] = [],
+    @Optional() @Inject(DATABASE_HEALTH) private readonly database?: TypeOrmHealthIndicator,
+    @Optional()
+    @Inject(READINESS_CHECKS)
+    private readonly readinessChecks: HealthIndicatorFunction[] = [],
   ) {}
 
   /** Liveness: the process answers. Never depends on the database or the cluster. */
