@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what the tests need, then runs lint,
-# prettier --check, unit tests, the MariaDB e2e suite, and the suites against a real Kubernetes API server.
+# prettier --check, unit tests, the MariaDB e2e suite, the suites against a real Kubernetes API server, and
+# the container image check (built with buildah, run with podman, no Docker engine).
+# MariaDB and the cluster are started once and shared by the e2e suite and the image check.
 # Idempotent: safe to run twice on one machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,8 +13,10 @@ step "installing npm dependencies (npm ci)"
 npm ci --no-audit --no-fund
 
 step "starting MariaDB for the tests"
-TEST_DATABASE_URL="$(bash test/support/mariadb.sh | tail -n 1 | sed 's/^TEST_DATABASE_URL=//')"
-export TEST_DATABASE_URL
+SERVICES_TAG=run-all
+# shellcheck source=support/services.sh
+source test/support/services.sh
+ensure_database
 
 step "lint, formatting and type check"
 npm run lint
@@ -28,6 +32,14 @@ bash test/helm/unit.sh
 bash test/helm/check-chart.sh
 
 step "e2e tests: MariaDB, and a real Kubernetes API server (the local control plane unless KUBECONFIG names one)"
+# One cluster for the e2e suite and the image check; a local one is stopped on exit.
+ensure_cluster
+if [ -n "$SERVICES_STARTED_CLUSTER" ]; then
+  export KIADA_CLUSTER_RESTART_APISERVER="bash test/cluster/restart-apiserver.sh"
+fi
 npm run test:e2e -- --ci
+
+step "container image: Dockerfile built with buildah, every role run with podman as the chart runs it"
+bash test/image/check.sh
 
 step "all test steps passed"

@@ -6,14 +6,14 @@ import {
   HealthIndicatorFunction,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { READINESS_CHECKS } from './health.constants.js';
+import { DATABASE_HEALTH, READINESS_CHECKS } from './health.constants.js';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    @Optional() private readonly database?: TypeOrmHealthIndicator,
+    @Optional() @Inject(DATABASE_HEALTH) private readonly database?: TypeOrmHealthIndicator,
     @Optional()
     @Inject(READINESS_CHECKS)
     private readonly readinessChecks: HealthIndicatorFunction[] = [],

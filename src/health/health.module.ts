@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { DATABASE_HEALTH } from './health.constants.js';
 import { HealthController } from './health.controller.js';
 
 @Module({})
@@ -10,7 +11,12 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 })],
       controllers: [HealthController],
-      providers: withDatabase ? [TypeOrmHealthIndicator] : [],
+      providers: withDatabase
+        ? [
+            TypeOrmHealthIndicator,
+            { provide: DATABASE_HEALTH, useExisting: TypeOrmHealthIndicator },
+          ]
+        : [],
     };
   }
 }

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Turns one container of a rendered Deployment or Job (JSON on stdin, e.g. from
+// `kubectl create --dry-run=client -o json`) into `podman run` options, one per line, so that
+// the image check runs the image the way the chart's pod spec does: user, read-only root
+// filesystem, capabilities, privilege escalation, seccomp, emptyDir mounts and environment.
+//
+// Usage: ... | node test/image/podman-args.mjs <container name> <pod name>
+// Variables the pod spec reads from a Secret or ConfigMap are passed as `--env=NAME`
+// (podman copies the value from its own environment): set them in the environment.
+// Anything it cannot reproduce (another volume type, a command) is an error naming it, so
+// the check fails instead of silently running the image differently from the chart.
+import { readFileSync } from 'node:fs';
+
+const [containerName, podName] = process.argv.slice(2);
+if (!containerName || !podName) fail('usage: podman-args.mjs <container name> <pod name> < rendered.json');
+
+function fail(message) {
+  process.stderr.write(`podman-args: ${message}\n`);
+  process.exit(1);
+}
+
+const input = JSON.parse(readFileSync(0, 'utf8'));
+const workloads = (input.kind === 'List' ? input.items : [input]).filter((o) => ['Deployment', 'Job'].includes(o.kind));
+if (workloads.length !== 1) fail(`expected one Deployment or Job on stdin, got ${workloads.length}`);
+const workload = workloads[0];
+const pod = workload.spec.template.spec;
+const container = (pod.containers ?? []).find((c) => c.name === containerName);
+if (!container) fail(`${workload.kind} ${workload.metadata.name} has no container "${containerName}"`);
+const where = `${workload.kind} ${workload.metadata.name}, container ${containerName}`;
+if (container.command || container.args) fail(`${where}: command/args are not reproduced by the check`);
+
+const args = [];
+const podSecurity = pod.securityContext ?? {};
+const security = container.securityContext ?? {};
+
+// --- identity and privileges ------------------------------------------------------------
+const user = security.runAsUser ?? podSecurity.runAsUser;
+const group = security.runAsGroup ?? podSecurity.runAsGroup ?? user;
+if (user === undefined) fail(`${where}: no runAsUser; the check runs the image as the chart's numeric user`);
+args.push(`--user=${user}:${group}`);
+if (podSecurity.fsGroup !== undefined) args.push(`--group-add=${podSecurity.fsGroup}`);
+if (security.readOnlyRootFilesystem) args.push('--read-only', '--read-only-tmpfs=false');
+if (security.allowPrivilegeEscalation === false) args.push('--security-opt=no-new-privileges');
+for (const capability of security.capabilities?.drop ?? []) args.push(`--cap-drop=${capability}`);
+for (const capability of security.capabilities?.add ?? []) args.push(`--cap-add=${capability}`);
+const seccomp = (security.seccompProfile ?? podSecurity.seccompProfile)?.type ?? 'RuntimeDefault';
+if (seccomp === 'Unconfined') args.push('--security-opt=seccomp=unconfined');
+else if (seccomp !== 'RuntimeDefault') fail(`${where}: seccomp profile ${seccomp} is not reproduced by the check`);
+
+// --- volumes: emptyDirs become tmpfs mounts of the same size ----------------------------
+const quantity = (value) => {
+  const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(String(value));
+  if (!match) fail(`${where}: cannot convert emptyDir sizeLimit "${value}"`);
+  return `${match[1]}${{ Ki: 'k', Mi: 'm', Gi: 'g' }[match[2]] ?? ''}`;
+};
+for (const mount of container.volumeMounts ?? []) {
+  const volume = (pod.volumes ?? []).find((v) => v.name === mount.name);
+  if (!volume?.emptyDir) fail(`${where}: volume ${mount.name} is not an emptyDir; the check only reproduces emptyDirs`);
+  const size = volume.emptyDir.sizeLimit ? `,size=${quantity(volume.emptyDir.sizeLimit)}` : '';
+  args.push(`--tmpfs=${mount.mountPath}:rw,mode=1777${size}`);
+}
+
+// --- environment --------------------------------------------------------------------------
+const literal = new Map();
+const expand = (name, value) =>
+  value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (reference, variable) => {
+    if (!literal.has(variable)) fail(`${where}: ${name} refers to $(${variable}), which the check cannot expand`);
+    return literal.get(variable);
+  });
+for (const variable of container.env ?? []) {
+  const { name, value, valueFrom } = variable;
+  if (value !== undefined || !valueFrom) {
+    const expanded = expand(name, value ?? '');
+    if (expanded.includes('\n')) fail(`${where}: ${name} spans lines`);
+    literal.set(name, expanded);
+    args.push(`--env=${name}=${expanded}`);
+  } else if (valueFrom.fieldRef) {
+    const field = valueFrom.fieldRef.fieldPath;
+    const fields = { 'metadata.name': podName, 'metadata.namespace': workload.metadata.namespace ?? 'default' };
+    if (!(field in fields)) fail(`${where}: ${name} comes from field ${field}, which the check does not reproduce`);
+    literal.set(name, fields[field]);
+    args.push(`--env=${name}=${fields[field]}`);
+  } else if (valueFrom.secretKeyRef || valueFrom.configMapKeyRef) {
+    const ref = valueFrom.secretKeyRef ?? valueFrom.configMapKeyRef;
+    if (process.env[name] === undefined) {
+      fail(`${where}: ${name} comes from ${valueFrom.secretKeyRef ? 'Secret' : 'ConfigMap'} ${ref.name} key ${ref.key}; set ${name} in the environment of the check`);
+    }
+    args.push(`--env=${name}`);
+  } else {
+    fail(`${where}: ${name} has a valueFrom the check does not reproduce`);
+  }
+}
+if (container.envFrom) fail(`${where}: envFrom is not reproduced by the check`);
+
+process.stdout.write(`${args.join('\n')}\n`);
