@@ -45,6 +45,9 @@ export interface DecisionInput {
 }
 
 const users = (count: number) => count.toLocaleString('en-US');
+/** "1 replica", "3 replicas". */
+const replicas = (count: number) => `${count} replica${count === 1 ? '' : 's'}`;
+const activeUsersText = (count: number) => `${users(count)} active user${count === 1 ? '' : 's'}`;
 const was = (previous: number | null) =>
   previous === null ? '(first decision)' : `(was ${previous})`;
 
@@ -53,9 +56,9 @@ function countAgainstRange(recommendation: Recommendation, previous: number | nu
   const { activeUsers, range, rule, index } = recommendation;
   const falling = previous !== null && recommendation.replicas < previous;
   if (falling || (rule === 'tier' && index === 0)) {
-    return `${users(activeUsers)} active users < ${users(range.belowUsers)}`;
+    return `${activeUsersText(activeUsers)} < ${users(range.belowUsers)}`;
   }
-  return `${users(activeUsers)} active users >= ${users(range.fromUsers)}`;
+  return `${activeUsersText(activeUsers)} >= ${users(range.fromUsers)}`;
 }
 
 /**
@@ -73,17 +76,17 @@ export function decide(input: DecisionInput): Decision {
   if (held) {
     reason = 'ScaleDownHeld';
     message =
-      `${base}: ${rec.replicas} replicas recommended, holding ${stabilized} until ` +
+      `${base}: ${replicas(rec.replicas)} recommended, holding ${stabilized} until ` +
       `${new Date(input.holdUntil!).toISOString().slice(11, 19)}Z (scale-down window ${input.windowSeconds} s)`;
   } else if (rec.clamp === 'min') {
     reason = 'ClampedToMin';
-    message = `${base}: the policy gives ${rec.policyReplicas}, raised to the minimum ${stabilized} replicas ${was(previous)}`;
+    message = `${base}: the policy gives ${rec.policyReplicas}, raised to the minimum ${replicas(stabilized)} ${was(previous)}`;
   } else if (rec.clamp === 'max') {
     reason = 'ClampedToMax';
-    message = `${base}: the policy gives ${rec.policyReplicas}, capped at the maximum ${stabilized} replicas ${was(previous)}`;
+    message = `${base}: the policy gives ${rec.policyReplicas}, capped at the maximum ${replicas(stabilized)} ${was(previous)}`;
   } else {
     reason = rec.rule === 'step' ? 'StepAbove' : 'TierMatched';
-    message = `${base}: ${stabilized} replicas ${was(previous)}`;
+    message = `${base}: ${replicas(stabilized)} ${was(previous)}`;
   }
   if (input.paused) {
     reason = 'Paused';

@@ -31,6 +31,8 @@ export interface ScalingState {
 
 /** How long start-up waits for the resource's current value (see `seedFromResource`). */
 export const SEED_TIMEOUT_MS = 2_000;
+/** While counting fails at the end of a window, look again this often. */
+export const REEVALUATE_RETRY_MS = 1_000;
 
 /**
  * The scaling pipeline: active users -> tier policy -> scale-down stabilization -> a
@@ -167,17 +169,21 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     const now = this.clock.now();
     const at = this.stabilizer.nextChangeAt(now);
     if (at === undefined) return;
-    this.reevaluation = this.clock.setTimeout(() => {
-      this.reevaluation = undefined;
-      // The signal is lost (counting fails): hold the last value, decide nothing new.
-      if (!this.counts.healthy) {
-        this.logger.warn(
-          'The scale-down window ended while the active users cannot be counted: holding the current replicas',
-        );
-        return;
-      }
+    this.reevaluation = this.clock.setTimeout(() => this.reevaluate(), at - now);
+  }
+
+  /** The window ended: decide again, unless counting fails (then look again shortly). */
+  private reevaluate(): void {
+    this.reevaluation = undefined;
+    if (this.counts.healthy) {
       this.evaluate(false);
-    }, at - now);
+      return;
+    }
+    // The signal is lost: hold the last value, decide nothing new until counting works.
+    this.logger.warn(
+      'The scale-down window ended while the active users cannot be counted: holding the current replicas',
+    );
+    this.reevaluation = this.clock.setTimeout(() => this.reevaluate(), REEVALUATE_RETRY_MS);
   }
 
   private recordObserved(resource: KiadaServiceCount): void {

@@ -1,6 +1,6 @@
 import { AutoscalingV2Api } from '@kubernetes/client-node';
 import { migrateDatabase, startApp, type AppProcess } from '../support/app-process.js';
-import { applyCrd, getServiceCount } from '../support/custom-resource.js';
+import { applyCrd, createServiceCount, getServiceCount } from '../support/custom-resource.js';
 import { dropDatabase, freshDatabase } from '../support/database.js';
 import { HttpUser } from '../support/http-user.js';
 import { kubeClients, kubectl } from '../support/kubernetes.js';
@@ -13,15 +13,7 @@ import { serviceAccountKubeconfig } from '../support/service-account.js';
 import { createTargetDeployment, deploymentReplicas } from '../support/target-deployment.js';
 import { sleep, waitFor } from '../support/wait.js';
 import { SIGNAL_AT } from '../../src/kubernetes/service-count-annotations.js';
-import {
-  KSC_API_VERSION,
-  KSC_GROUP,
-  KSC_KIND,
-  KSC_PLURAL,
-  KSC_VERSION,
-  type KiadaServiceCount,
-  type KiadaServiceCountSpec,
-} from '../../src/kubernetes/kiada-service-count.js';
+import type { KiadaServiceCount } from '../../src/kubernetes/kiada-service-count.js';
 
 const RESOURCE = 'hanyang-kiada-autoscaler';
 /** A small policy, so a few real logins cross every tier: <2 -> 1, <4 -> 2, <6 -> 3. */
@@ -33,21 +25,6 @@ const POLICY = {
 
 const condition = (resource: KiadaServiceCount, type: string) =>
   resource.status?.conditions?.find((item) => item.type === type);
-
-async function createResource(
-  namespace: string,
-  name: string,
-  spec: KiadaServiceCountSpec,
-  annotations: Record<string, string> = {},
-): Promise<void> {
-  await kubeClients().custom.createNamespacedCustomObject({
-    group: KSC_GROUP,
-    version: KSC_VERSION,
-    namespace,
-    plural: KSC_PLURAL,
-    body: { apiVersion: KSC_API_VERSION, kind: KSC_KIND, metadata: { name, annotations }, spec },
-  });
-}
 
 async function generationOf(namespace: string, name = 'kiada'): Promise<number | undefined> {
   return (await kubeClients().apps.readNamespacedDeployment({ name, namespace })).metadata
@@ -221,9 +198,9 @@ describe('one owner per Deployment (the operator on a real API server)', () => {
 
   it('two resources on one Deployment: the older scales it, the other is TargetClaimed, and the Deployment stays put', async () => {
     await createTargetDeployment(namespace, 'kiada', 1);
-    await createResource(namespace, 'older', { owner: 'a', kiadaServiceCount: 2 });
+    await createServiceCount(namespace, 'older', { owner: 'a', kiadaServiceCount: 2 });
     await sleep(1_100); // creation times have a resolution of one second
-    await createResource(namespace, 'younger', { owner: 'b', kiadaServiceCount: 4 });
+    await createServiceCount(namespace, 'younger', { owner: 'b', kiadaServiceCount: 4 });
     await waitFor('kiada at 2 replicas', async () => (await deploymentReplicas(namespace)) === 2);
     const younger = await waitFor('younger TargetClaimed', async () => {
       const current = await getServiceCount(namespace, 'younger');
@@ -267,7 +244,7 @@ describe('one owner per Deployment (the operator on a real API server)', () => {
         },
       });
     const generation = await generationOf(namespace, 'web');
-    await createResource(namespace, 'web-scaler', {
+    await createServiceCount(namespace, 'web-scaler', {
       owner: 'c',
       kiadaServiceCount: 3,
       targetRef: { name: 'web' },
@@ -297,7 +274,7 @@ describe("fallback when the api's database is killed (a MariaDB of this test's o
     namespace = await createNamespace('ksc-fallback');
     await installChartRbac(namespace);
     await createTargetDeployment(namespace, 'kiada', 1);
-    await createResource(namespace, RESOURCE, {
+    await createServiceCount(namespace, RESOURCE, {
       owner: 'team',
       kiadaServiceCount: 1,
       fallback: { staleAfterSeconds: STALE_SECONDS, replicas: 4 },

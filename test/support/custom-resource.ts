@@ -43,6 +43,7 @@ export async function createServiceCount(
   namespace: string,
   name: string,
   spec: KiadaServiceCountSpec,
+  annotations: Record<string, string> = {},
 ): Promise<void> {
   const { custom } = kubeClients();
   await custom.createNamespacedCustomObject({
@@ -50,7 +51,7 @@ export async function createServiceCount(
     version: KSC_VERSION,
     namespace,
     plural: KSC_PLURAL,
-    body: { apiVersion: KSC_API_VERSION, kind: KSC_KIND, metadata: { name }, spec },
+    body: { apiVersion: KSC_API_VERSION, kind: KSC_KIND, metadata: { name, annotations }, spec },
   });
 }
 
