@@ -1,6 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  isDatabaseUnavailable,
+} from '../database/database-unavailable.js';
 import { errorBody } from './error-body.js';
+import { errorMessage } from './error-message.js';
 
 /** body-parser's errors carry an HTTP status and a type instead of being HttpExceptions. */
 interface BodyParserError {
@@ -17,8 +22,9 @@ const BODY_PARSER_MESSAGES: Record<string, string> = {
 };
 
 /**
- * Turns every error into the one JSON error shape. Unknown errors become a 500 whose body
- * says nothing about internals (no stack, no SQL); the details go to the log only.
+ * Turns every error into the one JSON error shape. An unreachable database is a 503 with
+ * Retry-After (the client can retry; nothing was done). Unknown errors become a 500 whose
+ * body says nothing about internals (no stack, no SQL); the details go to the log only.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -30,7 +36,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<Request & { id?: string }>();
     const requestId = typeof request.id === 'string' ? request.id : undefined;
     const { status, messages } = this.describe(exception);
-    if (status >= 500) {
+    if (status === 503) {
+      this.logger.warn(`database unreachable: ${errorMessage(exception)}`);
+      if (!response.headersSent) {
+        response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      }
+    } else if (status >= 500) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );
@@ -54,6 +65,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return {
         status,
         messages: BODY_PARSER_MESSAGES[parserError.type] ?? 'The request body could not be read.',
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: 503,
+        messages: `The database is unreachable: try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`,
       };
     }
     return { status: 500, messages: 'Internal server error.' };

@@ -1,9 +1,33 @@
 import { existsSync } from 'node:fs';
-import { delimiter } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { KubeConfig } from '@kubernetes/client-node';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** What a first run without any cluster says (in the log and in /scaling/status). */
+export const NO_CLUSTER_MESSAGE =
+  'No Kubernetes cluster configured (no KUBECONFIG, no ~/.kube/config, not in a pod): ' +
+  'scaling is idle, auth works. To scale, point it at a cluster: ' +
+  'KUBECONFIG=/path/to/kubeconfig (kind: kind get kubeconfig > kubeconfig), or run it in a pod.';
+
+export interface KubeConfigSources {
+  homeDir?: string;
+  serviceAccountToken?: string;
+}
+
+/** Whether any cluster is configured: a KUBECONFIG, a pod's service account, or ~/.kube/config. */
+export function isClusterConfigured(
+  kubeconfigPath: string | undefined,
+  { homeDir = homedir(), serviceAccountToken = SERVICE_ACCOUNT_TOKEN }: KubeConfigSources = {},
+): boolean {
+  return (
+    (kubeconfigPath ?? '').split(delimiter).some(Boolean) ||
+    existsSync(serviceAccountToken) ||
+    existsSync(join(homeDir, '.kube', 'config'))
+  );
+}
 const logger = new Logger('KubeConfig');
 
 /**
@@ -11,8 +35,16 @@ const logger = new Logger('KubeConfig');
  * service account when running in a cluster, else ~/.kube/config. Never throws: with no
  * usable configuration the app still starts and every Kubernetes call fails with status 0.
  */
-export function loadKubeConfig(kubeconfigPath: string | undefined): KubeConfig {
+export function loadKubeConfig(
+  kubeconfigPath: string | undefined,
+  sources: KubeConfigSources = {},
+): KubeConfig {
   const kubeConfig = new KubeConfig();
+  if (!isClusterConfigured(kubeconfigPath, sources)) {
+    // Not client-node's fallback (http://localhost:8080), whose errors explain nothing.
+    logger.warn(NO_CLUSTER_MESSAGE);
+    return kubeConfig;
+  }
   try {
     const files = (kubeconfigPath ?? '').split(delimiter).filter(Boolean);
     if (files.length) {

@@ -20,6 +20,11 @@ export class KubernetesApiError extends Error {
     return this.statusCode === 409;
   }
 
+  /** No cluster is configured at all (a first run on a laptop): nothing to retry soon. */
+  get notConfigured(): boolean {
+    return this.reason === 'NotConfigured';
+  }
+
   get gone(): boolean {
     return this.statusCode === 410;
   }

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Clock, SystemClock } from '../common/clock.js';
 import type { AppConfig } from '../config/index.js';
 import { ClientNodeKubernetes } from './client-node/client-node-kubernetes.js';
-import { loadKubeConfig } from './kube-config.js';
+import { isClusterConfigured, loadKubeConfig, NO_CLUSTER_MESSAGE } from './kube-config.js';
 import { DeploymentApi } from './ports/deployment.api.js';
 import { EventApi } from './ports/event.api.js';
 import { LeaseApi } from './ports/lease.api.js';
@@ -34,7 +34,15 @@ export const KUBERNETES_PORTS = [
       inject: [ConfigService, Clock],
       useFactory: (config: ConfigService<AppConfig, true>, clock: Clock) => {
         const { kubeconfigPath, eventSource } = config.get('kubernetes', { infer: true });
-        return new ClientNodeKubernetes(loadKubeConfig(kubeconfigPath), eventSource, clock);
+        const noCluster = isClusterConfigured(kubeconfigPath)
+          ? `The Kubernetes configuration (${kubeconfigPath ?? '~/.kube/config'}) names no usable cluster: fix it, or point KUBECONFIG at another`
+          : NO_CLUSTER_MESSAGE;
+        return new ClientNodeKubernetes(
+          loadKubeConfig(kubeconfigPath),
+          eventSource,
+          clock,
+          noCluster,
+        );
       },
     },
     ...KUBERNETES_PORTS.map((port) => ({ provide: port, useExisting: ClientNodeKubernetes })),

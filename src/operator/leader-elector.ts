@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Clock, Timer } from '../common/clock.js';
 import { errorMessage } from '../common/error-message.js';
 import { FailureStreak } from '../common/failure-streak.js';
+import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
 import type { LeaseState } from '../kubernetes/kubernetes.types.js';
 import type { LeaseApi } from '../kubernetes/ports/lease.api.js';
 
@@ -148,6 +149,7 @@ export class LeaderElector {
     } catch (error) {
       this.failures.failed(
         `Lease ${namespace}/${name} (attempt ${this.failures.count + 1}): ${errorMessage(error)}`,
+        error instanceof KubernetesApiError && error.notConfigured ? 'debug' : 'warn',
       );
       return 'failed';
     }

@@ -264,6 +264,11 @@ export class ServiceCountWriter {
       statusCode === 0
         ? `Kubernetes API unreachable while writing KiadaServiceCount ${this.resourceName}`
         : `Writing KiadaServiceCount ${this.resourceName} failed (${statusCode === -1 ? 'unexpected error' : `HTTP ${statusCode}`})`;
+    if (error instanceof KubernetesApiError && error.notConfigured) {
+      // The first-run line, as it is (every 10th attempt: about every 5 minutes).
+      this.failures.failed(message);
+      return;
+    }
     const expected = error instanceof KubernetesApiError && (error.retryable || error.notFound);
     // A conflict that survived a fresh read: expected under contention, retried.
     const level = statusCode === 409 && attempt === 1 ? 'debug' : expected ? 'warn' : 'error';

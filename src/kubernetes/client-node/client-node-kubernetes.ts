@@ -10,7 +10,6 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { Clock, SystemClock } from '../../common/clock.js';
-import { errorMessage } from '../../common/error-message.js';
 import {
   KiadaServiceCount,
   KiadaServiceCountSpec,
@@ -19,6 +18,7 @@ import {
   KSC_PLURAL,
   KSC_VERSION,
 } from '../kiada-service-count.js';
+import { NO_CLUSTER_MESSAGE } from '../kube-config.js';
 import { KubernetesApiError } from '../kubernetes-api.error.js';
 import type {
   DeploymentState,
@@ -80,6 +80,8 @@ export class ClientNodeKubernetes
     kubeConfig: KubeConfig,
     private readonly eventSource: EventSource = { component: 'kiada-autoscaler', instance: '' },
     private readonly clock: Clock = new SystemClock(),
+    /** Why there is no cluster to call, when the kubeconfig names none. */
+    private readonly noClusterMessage = NO_CLUSTER_MESSAGE,
   ) {
     try {
       this.apis = {
@@ -90,9 +92,10 @@ export class ClientNodeKubernetes
         coordination: kubeConfig.makeApiClient(CoordinationV1Api),
         watch: new Watch(kubeConfig),
       };
-    } catch (error) {
-      // No usable cluster in the kubeconfig: the app still starts, and calls fail with 0.
-      this.unavailable = `no Kubernetes cluster configured (${errorMessage(error)})`;
+    } catch {
+      // No current cluster in the kubeconfig (client-node: "No active cluster!"): the app
+      // still starts, and every call fails with status 0 and the first-run explanation.
+      this.unavailable = noClusterMessage;
     }
   }
 
@@ -277,7 +280,7 @@ export class ClientNodeKubernetes
   }
 
   private async call<T>(what: string, action: (apis: Apis) => Promise<T>): Promise<T> {
-    if (!this.apis) throw new KubernetesApiError(0, `${what}: ${this.unavailable}`);
+    if (!this.apis) throw new KubernetesApiError(0, this.unavailable!, 'NotConfigured');
     try {
       return await action(this.apis);
     } catch (error) {

@@ -209,6 +209,8 @@ export class Informer<K extends WatchableKind> {
     const delay = backoffDelay(attempt, this.options.backoff);
     this.failures.failed(
       `${reason === 'closed' ? 'watch closed' : 'list/watch failed'}: ${errorMessage(error)}; retrying in ${delay} ms (attempt ${attempt})`,
+      // No cluster at all: the api's writer says so, once every few minutes.
+      error instanceof KubernetesApiError && error.notConfigured ? 'debug' : 'warn',
     );
     this.options.onRestart?.(reason, error);
     this.schedule(delay, () => void this.resume());
