@@ -13,7 +13,7 @@ import { AuthService } from './auth.service.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
 import { PasswordHasher } from './password/password-hasher.js';
-import { ScryptPasswordHasher } from './password/scrypt-password-hasher.js';
+import { Argon2PasswordHasher } from './password/argon2-password-hasher.js';
 import { DatabaseSessionStore } from './session/database-session.store.js';
 import { SessionSerializer } from './session/session.serializer.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
@@ -35,7 +35,12 @@ import { AuthThrottleGuard } from './throttling/auth-throttle.guard.js';
     { provide: Clock, useClass: SystemClock },
     SessionSerializer,
     DatabaseSessionStore,
-    { provide: PasswordHasher, useFactory: () => new ScryptPasswordHasher() },
+    {
+      provide: PasswordHasher,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) =>
+        new Argon2PasswordHasher(config.get('auth', { infer: true }).argon2),
+    },
   ],
   exports: [AuthenticatedGuard],
 })

@@ -45,7 +45,12 @@ export interface AppConfig {
      */
     touchAfterSeconds: number;
   };
-  auth: { throttleLimit: number; throttleTtlSeconds: number };
+  auth: {
+    throttleLimit: number;
+    throttleTtlSeconds: number;
+    /** argon2id cost of new password hashes. */
+    argon2: { memoryKib: number; iterations: number; parallelism: number };
+  };
   scaling: {
     namespace: string;
     resourceName: string;

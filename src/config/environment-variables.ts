@@ -61,6 +61,24 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) AUTH_THROTTLE_LIMIT?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) AUTH_THROTTLE_TTL_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  @Max(4_194_304)
+  PASSWORD_ARGON2_MEMORY_KIB?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  PASSWORD_ARGON2_ITERATIONS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  PASSWORD_ARGON2_PARALLELISM?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10) TRUST_PROXY?: number;
   @IsOptional() @IsString() @MaxLength(16) BODY_LIMIT?: string;
 

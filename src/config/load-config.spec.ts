@@ -23,7 +23,11 @@ describe('loadConfig', () => {
       expect(config.database.type).toBe('better-sqlite3');
       expect(config.session).toMatchObject({ ttlSeconds: 1800, secretGenerated: true });
       expect(config.session.secret).toHaveLength(64);
-      expect(config.auth).toEqual({ throttleLimit: 20, throttleTtlSeconds: 60 });
+      expect(config.auth).toEqual({
+        throttleLimit: 20,
+        throttleTtlSeconds: 60,
+        argon2: { memoryKib: 19_456, iterations: 2, parallelism: 1 },
+      });
     });
 
     it("uses the seed's scaling policy and resource", () => {
@@ -142,6 +146,19 @@ describe('loadConfig', () => {
     ).toMatchObject({
       minReplicas: 4,
       maxReplicas: 4,
+    });
+  });
+
+  describe('password hashing cost', () => {
+    it("refuses argon2id below OWASP's minimum in production, and allows it elsewhere", () => {
+      const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) };
+      expect(() => loadConfig({ ...production, PASSWORD_ARGON2_MEMORY_KIB: '4096' })).toThrow(
+        "Invalid configuration: PASSWORD_ARGON2_MEMORY_KIB must be at least 19456 (OWASP's minimum) when NODE_ENV=production",
+      );
+      expect(() => loadConfig({ ...production, PASSWORD_ARGON2_ITERATIONS: '1' })).toThrow(
+        'PASSWORD_ARGON2_ITERATIONS must be at least 2',
+      );
+      expect(loadConfig({ PASSWORD_ARGON2_MEMORY_KIB: '4096' }).auth.argon2.memoryKib).toBe(4096);
     });
   });
 });

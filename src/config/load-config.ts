@@ -18,6 +18,9 @@ const HINTS: Record<string, string> = {
   SESSION_TOUCH_AFTER_SECONDS: 'must be an integer from 0 to 86400 (0: every request writes)',
 };
 
+/** OWASP's argon2id minimum (m = 19 MiB, t = 2, p = 1): the default, and the floor in production. */
+const ARGON2_FLOOR = { memoryKib: 19_456, iterations: 2, parallelism: 1 };
+
 /** The `source.component` of the Events each role records. */
 const EVENT_COMPONENTS: Record<AppConfig['role'], string> = {
   api: 'kiada-autoscaler-api',
@@ -59,6 +62,26 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     maxReplicas: vars.SCALING_MAX_REPLICAS ?? 100,
   });
 
+  const argon2 = {
+    memoryKib: vars.PASSWORD_ARGON2_MEMORY_KIB ?? ARGON2_FLOOR.memoryKib,
+    iterations: vars.PASSWORD_ARGON2_ITERATIONS ?? ARGON2_FLOOR.iterations,
+    parallelism: vars.PASSWORD_ARGON2_PARALLELISM ?? ARGON2_FLOOR.parallelism,
+  };
+  // Production never hashes below OWASP's minimum; tests and laptops may (fast suites).
+  if (production && argon2.memoryKib < ARGON2_FLOOR.memoryKib) {
+    throw new ConfigError(
+      'PASSWORD_ARGON2_MEMORY_KIB',
+      `must be at least ${ARGON2_FLOOR.memoryKib} (OWASP's minimum) when NODE_ENV=production`,
+      argon2.memoryKib,
+    );
+  }
+  if (production && argon2.iterations < ARGON2_FLOOR.iterations) {
+    throw new ConfigError(
+      'PASSWORD_ARGON2_ITERATIONS',
+      `must be at least ${ARGON2_FLOOR.iterations} (OWASP's minimum) when NODE_ENV=production`,
+      argon2.iterations,
+    );
+  }
   const operatorNamespace = vars.OPERATOR_NAMESPACE ?? '';
   const instance = vars.POD_NAME ?? `${hostname()}-${process.pid}`;
   const leaseDurationSeconds = vars.OPERATOR_LEASE_DURATION_SECONDS ?? 15;
@@ -108,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     auth: {
       throttleLimit: vars.AUTH_THROTTLE_LIMIT ?? 20,
       throttleTtlSeconds: vars.AUTH_THROTTLE_TTL_SECONDS ?? 60,
+      argon2,
     },
     scaling: {
       namespace: vars.SCALING_NAMESPACE ?? 'default',
