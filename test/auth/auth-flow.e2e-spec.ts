@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { ScryptPasswordHasher } from '../../src/auth/password/scrypt-password-hasher.js';
 import { countRows, freshDatabase } from '../support/database.js';
 import { expectErrorBody } from '../support/error-body.js';
 import { closeApp, createTestApp } from '../support/nest-app.js';
@@ -110,13 +111,19 @@ describe('auth flow (MariaDB)', () => {
     expect(setCookieHeader(wrong)).toBeUndefined();
   });
 
-  it('stores passwords only as scrypt hashes', async () => {
-    await signup('dave', 'dave-secret-password').expect(201);
+  const passwordHashOf = async (username: string) => {
     const [row] = await dataSource.query<Array<{ password_hash: string }>>(
-      "SELECT password_hash FROM users WHERE username = 'dave'",
+      'SELECT password_hash FROM users WHERE username = ?',
+      [username],
     );
+    return row.password_hash;
+  };
+
+  it('stores passwords only as argon2id hashes at OWASP strength (PHC strings)', async () => {
+    await signup('dave', 'dave-secret-password').expect(201);
+    const row = { password_hash: await passwordHashOf('dave') };
     expect(row.password_hash).toMatch(
-      /^\$scrypt\$ln=\d+,r=\d+,p=\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/,
+      /^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/,
     );
     expect(row.password_hash).not.toContain('dave-secret-password');
     const sessions = await dataSource.query<Array<{ data: string }>>('SELECT data FROM sessions');
@@ -135,5 +142,17 @@ describe('auth flow (MariaDB)', () => {
       user: { id: Number(row.user_id), username: 'erin', createdAt: expect.any(Number) },
     });
     expect(Number(row.expires_at)).toBeGreaterThan(Date.now());
+  });
+
+  it('still logs in a user whose password is an old scrypt hash, and upgrades it to argon2id', async () => {
+    await signup('grace', 'grace-secret-password').expect(201);
+    const scrypt = await new ScryptPasswordHasher().hash('grace-secret-password');
+    await dataSource.query('UPDATE users SET password_hash = ? WHERE username = ?', [
+      scrypt,
+      'grace',
+    ]);
+    await login('grace', 'grace-secret-password').expect(200);
+    await expect(passwordHashOf('grace')).resolves.toMatch(/^\$argon2id\$/);
+    await login('grace', 'grace-secret-password').expect(200);
   });
 });
