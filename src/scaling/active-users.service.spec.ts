@@ -48,22 +48,25 @@ describe('ActiveUsers', () => {
     expect(published).toEqual([{ count: 5, kind: 'recount', at: clock.now() }]);
   });
 
-  it('coalesces a burst of 1,000 auth events into one read', async () => {
+  it('reads at once after a quiet spell, and turns the rest of a burst of 1,000 into one more read', async () => {
     source.count = 1000;
     for (let i = 0; i < 1000; i++) login(i);
-    expect(source.calls).toEqual([]);
+    expect(source.calls).toEqual(['read']); // leading edge: no wait for the first event
     await clock.advance(49);
-    expect(source.calls).toEqual([]);
+    expect(source.calls).toEqual(['read']);
     await clock.advance(1);
-    expect(source.calls).toEqual(['read']);
+    expect(source.calls).toEqual(['read', 'read']); // trailing edge: the rest of the burst
     await clock.advance(1_000);
-    expect(source.calls).toEqual(['read']);
+    expect(source.calls).toEqual(['read', 'read']);
     expect(published.at(-1)).toMatchObject({ count: 1000, kind: 'read' });
+    // Quiet again: the next event reads at once.
+    login();
+    expect(source.calls).toEqual(['read', 'read', 'read']);
   });
 
   it('keeps one read in flight and schedules exactly one follow-up for events during it', async () => {
-    login();
     source.hold();
+    login();
     await clock.advance(50);
     expect(source.calls).toEqual(['read']);
     for (let i = 0; i < 500; i++) login(i);
@@ -93,15 +96,17 @@ describe('ActiveUsers', () => {
   });
 
   it('lets a resync answer pending events instead of reading again', async () => {
-    login();
-    activeUsers.resync();
+    login(); // read at once
+    await flushPromises();
+    login(); // within the window: waits for its end...
+    activeUsers.resync(); // ...but the sweep answers it
     await clock.advance(1_000);
-    expect(source.calls).toEqual(['sweepExpired']);
+    expect(source.calls).toEqual(['read', 'sweepExpired']);
   });
 
   it('runs a resync that arrives during a read right after it', async () => {
-    login();
     source.hold();
+    login();
     await clock.advance(50);
     activeUsers.resync();
     expect(source.calls).toEqual(['read']);

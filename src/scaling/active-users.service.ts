@@ -31,9 +31,10 @@ const COUNT = 'count';
 
 /**
  * The number of active users, kept current cheaply, as a work queue with one key:
- * - auth events (signup, login, logout) request a read of the kept count; requests within
- *   SCALING_COALESCE_MS become one read (`addAfter`), one operation runs at a time, and
- *   events arriving during one make exactly one follow-up;
+ * - auth events (signup, login, logout) request a read of the kept count: the first after a
+ *   quiet spell at once (leading edge), later ones within SCALING_COALESCE_MS as one more
+ *   read at the end of the window (trailing edge, `addAfter`); one operation runs at a
+ *   time, and events arriving during one make exactly one follow-up;
  * - every SCALING_RESYNC_SECONDS a resync sweeps silently expired sessions
  *   (`sweepExpired`, cost follows the expirations), and every RECOUNT_EVERY-th resync
  *   (default: every 5 minutes) recounts from the sessions table (`recount`) to repair drift.
@@ -54,6 +55,8 @@ export class ActiveUsers {
   private resyncPending?: 'sweep' | 'recount';
   private resyncs = 0;
   private running = false;
+  /** When the latest auth event asked for a read (epoch ms). */
+  private lastEventAt?: number;
 
   constructor(
     private readonly source: ActiveUserCountSource,
@@ -103,11 +106,19 @@ export class ActiveUsers {
     await this.queue.shutDown();
   }
 
-  /** An auth event happened: the count may have changed. Coalesced (see the class comment). */
+  /**
+   * An auth event happened: the count may have changed. The first event after a quiet spell
+   * (none within SCALING_COALESCE_MS) reads at once (leading edge); later ones within the
+   * window become one more read at its end (trailing edge): a burst costs two reads.
+   */
   requestRead(): void {
     if (!this.running) return;
     this.readPending = true;
-    this.queue.addAfter(COUNT, this.coalesceMs);
+    const now = this.clock.now();
+    const quiet = this.lastEventAt === undefined || now - this.lastEventAt >= this.coalesceMs;
+    this.lastEventAt = now;
+    if (quiet) this.queue.add(COUNT);
+    else this.queue.addAfter(COUNT, this.coalesceMs);
   }
 
   /** One resync period: a sweep, or a full recount every RECOUNT_EVERY-th period. */
