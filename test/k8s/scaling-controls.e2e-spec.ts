@@ -141,10 +141,10 @@ describe('decisions and pauses, with the api and the operator on a real API serv
       'autoscaling.hanyang.ac.kr/paused-replicas=5',
     );
     await waitFor('kiada at 5 replicas', async () => (await deploymentReplicas(namespace)) === 5);
-    const current = await resource();
-    expect(condition(current, 'Paused')).toMatchObject({
-      status: 'True',
-      reason: 'PausedAtReplicas',
+    // The status follows the scale in the same reconcile, a moment later.
+    await waitFor('Paused=True at replicas', async () => {
+      const paused = condition(await resource(), 'Paused');
+      return paused?.status === 'True' && paused.reason === 'PausedAtReplicas';
     });
     await sleep(1_500);
     expect(await deploymentReplicas(namespace)).toBe(5);
@@ -173,9 +173,9 @@ describe('decisions and pauses, with the api and the operator on a real API serv
     const endedAfter = Date.now() - until.getTime();
     expect(endedAfter).toBeGreaterThanOrEqual(0);
     expect(endedAfter).toBeLessThan(3_000);
-    expect(condition(await resource(), 'Paused')).toMatchObject({
-      status: 'False',
-      reason: 'PauseExpired',
+    await waitFor('Paused=False, PauseExpired', async () => {
+      const paused = condition(await resource(), 'Paused');
+      return paused?.status === 'False' && paused.reason === 'PauseExpired';
     });
   });
 });
