@@ -1,5 +1,4 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Observable, Subject } from 'rxjs';
 import { Clock } from '../../common/clock.js';
 import { errorMessage } from '../../common/error-message.js';
 import { FailureStreak } from '../../common/failure-streak.js';
@@ -19,7 +18,7 @@ const STORE = 'store';
 /**
  * Records decisions: a row in `scaling_decisions` (shared by every api replica, kept
  * across restarts), a Kubernetes Event on the KiadaServiceCount with the reason code (so
- * `kubectl describe ksc` shows why), a metric, and `decisions$` for the live dashboard.
+ * `kubectl describe ksc` shows why) and a metric.
  * Never slows or fails its caller: rows are stored in the background, in order, and kept
  * and retried while the database is unreachable (the outage is logged, and a decision is
  * only dropped, with a warning, past MAX_PENDING_DECISIONS).
@@ -29,7 +28,6 @@ export class DecisionRecorder implements OnModuleDestroy {
   private readonly logger = new Logger(DecisionRecorder.name);
   private readonly queue: WorkQueue;
   private readonly failures = new FailureStreak(this.logger, 'Storing scaling decisions');
-  private readonly subject = new Subject<NewScalingDecision>();
   private pending: NewScalingDecision[] = [];
 
   constructor(
@@ -41,18 +39,12 @@ export class DecisionRecorder implements OnModuleDestroy {
     this.queue = new WorkQueue(() => this.store(), clock, { backoff: STORE_BACKOFF });
   }
 
-  /** Each decision as it is recorded (before it is stored). */
-  get decisions$(): Observable<NewScalingDecision> {
-    return this.subject.asObservable();
-  }
-
   /**
    * Records `row`; with `event`, also as a Kubernetes Event about `subject` (the operator
    * records its own Events for what it observed, so decisions learned from it pass false).
    */
   record(row: NewScalingDecision, subject: DecisionSubject, { event }: { event: boolean }): void {
     this.metrics.decisions.inc({ reason: row.reason });
-    this.subject.next(row);
     this.pending.push(row);
     if (this.pending.length > MAX_PENDING_DECISIONS) {
       const dropped = this.pending.shift()!;

@@ -12,8 +12,6 @@ export abstract class DecisionRepository {
   abstract insert(decision: NewScalingDecision): Promise<boolean>;
   /** Newest first; `before`: only decisions with a smaller id (the next page). */
   abstract list(limit: number, before?: number): Promise<ScalingDecision[]>;
-  /** Decisions made from `since` on (epoch ms), oldest first. */
-  abstract since(since: number, limit: number): Promise<ScalingDecision[]>;
   /** Deletes decisions made before `cutoff` (epoch ms); resolves to how many. */
   abstract deleteBefore(cutoff: number): Promise<number>;
 }
@@ -43,16 +41,6 @@ export class TypeormDecisionRepository extends DecisionRepository {
       order: { id: 'DESC' },
       take: limit,
     });
-  }
-
-  since(since: number, limit: number): Promise<ScalingDecision[]> {
-    return this.decisions
-      .createQueryBuilder('decision')
-      .where('decision.at >= :since', { since })
-      .orderBy('decision.at', 'ASC')
-      .addOrderBy('decision.id', 'ASC')
-      .take(limit)
-      .getMany();
   }
 
   async deleteBefore(cutoff: number): Promise<number> {

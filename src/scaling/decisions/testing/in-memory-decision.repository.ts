@@ -29,10 +29,6 @@ export class InMemoryDecisionRepository extends DecisionRepository {
       .slice(0, limit);
   }
 
-  async since(since: number, limit: number): Promise<ScalingDecision[]> {
-    return this.rows.filter((row) => row.at >= since).slice(0, limit);
-  }
-
   async deleteBefore(cutoff: number): Promise<number> {
     const before = this.rows.length;
     this.rows.splice(0, this.rows.length, ...this.rows.filter((row) => row.at >= cutoff));
