@@ -1,13 +1,12 @@
+import { apiEnv } from '../support/api-process.js';
 import { migrateDatabase, startApp, type AppProcess } from '../support/app-process.js';
 import { applyCrd, getServiceCount } from '../support/custom-resource.js';
 import { dropDatabase, freshDatabase } from '../support/database.js';
 import { HttpUser } from '../support/http-user.js';
-import { TEST_SESSION_SECRET } from '../support/nest-app.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
 import { startOperator } from '../support/operator-process.js';
-import { API_SERVICE_ACCOUNT, installChartRbac } from '../support/rbac.js';
+import { installChartRbac } from '../support/rbac.js';
 import { seedActiveUsers } from '../support/seed-users.js';
-import { serviceAccountKubeconfig } from '../support/service-account.js';
 import {
   createTargetDeployment,
   deploymentReplicas as replicasOf,
@@ -29,12 +28,12 @@ describe('active users scale Deployment kiada through the custom resource', () =
   let databaseUrl: string;
   let api: AppProcess | undefined;
   let operator: AppProcess | undefined;
-  let apiEnv: Record<string, string>;
+  let env: Record<string, string>;
   const users: HttpUser[] = [];
 
   async function restartApi(): Promise<void> {
     await api?.stop();
-    api = await startApp('api', apiEnv);
+    api = await startApp('api', env);
   }
 
   const deploymentReplicas = () => replicasOf(namespace);
@@ -92,22 +91,17 @@ describe('active users scale Deployment kiada through the custom resource', () =
     await installChartRbac(namespace);
     await createTargetDeployment(namespace, 'kiada', 1);
     databaseUrl = await freshDatabase('autoscaling');
-    apiEnv = {
-      KUBECONFIG: await serviceAccountKubeconfig(namespace, API_SERVICE_ACCOUNT),
-      DATABASE_URL: databaseUrl,
-      SESSION_SECRET: TEST_SESSION_SECRET,
+    env = await apiEnv(namespace, databaseUrl, {
       SESSION_TTL_SECONDS: String(TTL_SECONDS),
-      AUTH_THROTTLE_LIMIT: '0',
-      SCALING_NAMESPACE: namespace,
       SCALING_RESOURCE_NAME: RESOURCE,
       SCALING_RESOURCE_OWNER: 'hanyang-university-graduation-37-team',
       SCALING_STABILIZATION_SECONDS: String(WINDOW_SECONDS),
-    };
+    });
     // The schema first, through the migrate role (as the chart's hook Job runs it).
     await migrateDatabase(databaseUrl);
     await seedActiveUsers(databaseUrl, 999, TTL_SECONDS * 1000);
     operator = await startOperator(namespace);
-    api = await startApp('api', apiEnv);
+    api = await startApp('api', env);
   }, 120_000);
 
   afterAll(async () => {

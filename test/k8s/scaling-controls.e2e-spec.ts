@@ -1,15 +1,14 @@
 import { AutoscalingV2Api } from '@kubernetes/client-node';
+import { apiEnv } from '../support/api-process.js';
 import { migrateDatabase, startApp, type AppProcess } from '../support/app-process.js';
 import { applyCrd, createServiceCount, getServiceCount } from '../support/custom-resource.js';
 import { dropDatabase, freshDatabase } from '../support/database.js';
 import { HttpUser } from '../support/http-user.js';
 import { kubeClients, kubectl } from '../support/kubernetes.js';
-import { TEST_SESSION_SECRET } from '../support/nest-app.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
 import { startOperator } from '../support/operator-process.js';
 import { startOwnMariadb, type OwnMariadb } from '../support/own-mariadb.js';
-import { API_SERVICE_ACCOUNT, installChartRbac } from '../support/rbac.js';
-import { serviceAccountKubeconfig } from '../support/service-account.js';
+import { installChartRbac } from '../support/rbac.js';
 import { createTargetDeployment, deploymentReplicas } from '../support/target-deployment.js';
 import { sleep, waitFor } from '../support/wait.js';
 import { SIGNAL_AT } from '../../src/kubernetes/service-count-annotations.js';
@@ -34,17 +33,15 @@ async function generationOf(namespace: string, name = 'kiada'): Promise<number |
 /** The api and the operator as separate processes with the chart's RBAC, on `databaseUrl`. */
 async function startPair(namespace: string, databaseUrl: string, env: Record<string, string> = {}) {
   const operator = await startOperator(namespace);
-  const api = await startApp('api', {
-    KUBECONFIG: await serviceAccountKubeconfig(namespace, API_SERVICE_ACCOUNT),
-    DATABASE_URL: databaseUrl,
-    SESSION_SECRET: TEST_SESSION_SECRET,
-    AUTH_THROTTLE_LIMIT: '0',
-    SCALING_NAMESPACE: namespace,
-    SCALING_RESOURCE_NAME: RESOURCE,
-    SCALING_STABILIZATION_SECONDS: '2',
-    ...POLICY,
-    ...env,
-  });
+  const api = await startApp(
+    'api',
+    await apiEnv(namespace, databaseUrl, {
+      SCALING_RESOURCE_NAME: RESOURCE,
+      SCALING_STABILIZATION_SECONDS: '2',
+      ...POLICY,
+      ...env,
+    }),
+  );
   return { api, operator };
 }
 
