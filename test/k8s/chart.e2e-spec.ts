@@ -64,6 +64,14 @@ function parseJsonStream(out: string): ManifestObject[] {
     .map((chunk) => JSON.parse(chunk) as ManifestObject);
 }
 
+/** The fields of a Deployment these tests read. */
+type Deployment = { spec: { replicas?: number }; status: { readyReplicas?: number } };
+
+/** `kubectl get <args> --namespace <namespace> --output json`, parsed. */
+async function getJson<T>(namespace: string, ...args: string[]): Promise<T> {
+  return JSON.parse(await kubectl('get', ...args, '--namespace', namespace, '--output', 'json'));
+}
+
 async function releaseObjects(namespace: string): Promise<string[]> {
   const out = await kubectl(
     'get',
@@ -162,11 +170,7 @@ describe('Helm chart installed into a real API server', () => {
       ]),
     );
 
-    const stored = JSON.parse(
-      await kubectl('get', ...names, '--namespace', namespace, '--output', 'json'),
-    ) as {
-      items: ManifestObject[];
-    };
+    const stored = await getJson<{ items: ManifestObject[] }>(namespace, ...names);
     expect(stored.items.map(resourceName).sort()).toEqual([...names].sort());
     for (const object of rendered) {
       const found = stored.items.find((item) => resourceName(item) === resourceName(object));
@@ -183,36 +187,15 @@ describe('Helm chart installed into a real API server', () => {
       kiadaServiceCount: 1,
       targetRef: { name: 'kiada' },
     });
-    const kiada = JSON.parse(
-      await kubectl('get', 'deployment', 'kiada', '--namespace', namespace, '--output', 'json'),
-    );
+    const kiada = await getJson<Deployment>(namespace, 'deployment', 'kiada');
     // The chart leaves replicas to the operator (the API server defaults an omitted field to 1).
     expect(kiada.spec.replicas).toBe(1);
-    const api = JSON.parse(
-      await kubectl(
-        'get',
-        'deployment',
-        `${RELEASE}-api`,
-        '--namespace',
-        namespace,
-        '--output',
-        'json',
-      ),
-    );
+    const api = await getJson<Deployment>(namespace, 'deployment', `${RELEASE}-api`);
     expect(api.status.readyReplicas).toBe(2);
     // Admitted with the PriorityClass: the pods carry its resolved priority.
-    const pods = JSON.parse(
-      await kubectl(
-        'get',
-        'pods',
-        '--namespace',
-        namespace,
-        '--selector',
-        'app.kubernetes.io/component=api',
-        '--output',
-        'json',
-      ),
-    ) as { items: Array<{ spec: { priorityClassName?: string; priority?: number } }> };
+    const pods = await getJson<{
+      items: Array<{ spec: { priorityClassName?: string; priority?: number } }>;
+    }>(namespace, 'pods', '--selector', 'app.kubernetes.io/component=api');
     expect(pods.items.map((pod) => [pod.spec.priorityClassName, pod.spec.priority])).toEqual([
       [PRIORITY_CLASS, 1000],
       [PRIORITY_CLASS, 1000],
@@ -221,17 +204,9 @@ describe('Helm chart installed into a real API server', () => {
     await waitFor(
       'the api PodDisruptionBudget to allow exactly 1 of 2 pods to be evicted',
       async () => {
-        const pdb = JSON.parse(
-          await kubectl(
-            'get',
-            'poddisruptionbudget',
-            `${RELEASE}-api`,
-            '--namespace',
-            namespace,
-            '--output',
-            'json',
-          ),
-        );
+        const pdb = await getJson<{
+          status?: { expectedPods?: number; disruptionsAllowed?: number };
+        }>(namespace, 'poddisruptionbudget', `${RELEASE}-api`);
         return pdb.status?.expectedPods === 2 && pdb.status?.disruptionsAllowed === 1;
       },
     );
@@ -256,17 +231,7 @@ describe('Helm chart installed into a real API server', () => {
       '3m',
     );
     await waitFor('3 api replicas', async () => {
-      const api = JSON.parse(
-        await kubectl(
-          'get',
-          'deployment',
-          `${RELEASE}-api`,
-          '--namespace',
-          namespace,
-          '--output',
-          'json',
-        ),
-      );
+      const api = await getJson<Deployment>(namespace, 'deployment', `${RELEASE}-api`);
       return api.status.readyReplicas === 3;
     });
   }, 240_000);
