@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { ConfigError, loadConfigFromEnvironment, type AppConfig } from './config/index.js';
 import { runMigrations } from './database/run-migrations.js';
-import { configureHttpApp } from './http/configure-http-app.js';
+import { configureHttpApp, HTTP_APP_OPTIONS } from './http/configure-http-app.js';
 import { createPino } from './logging/create-pino.js';
 import { PinoLoggerService } from './logging/pino-logger.service.js';
 
@@ -38,7 +38,7 @@ async function bootstrap(): Promise<void> {
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger,
-    bodyParser: false,
+    ...HTTP_APP_OPTIONS,
   });
   configureHttpApp(app, config, pino);
   await app.listen(config.http.port, config.http.host);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:e2e`: the e2e suites against a real MariaDB and a real Kubernetes API server.
 # - MariaDB: TEST_DATABASE_URL if set, else test/support/mariadb.sh installs/starts one.
+# - chromium (Debian's) for the browser test: installed when absent (CHROMIUM_PATH overrides).
 # - Kubernetes: the cluster KUBECONFIG names when it answers (kind, a real cluster), else the
 #   local control plane of test/cluster/ (built on first use, cached outside the repository),
 #   started here and stopped again at the end.
@@ -20,6 +21,12 @@ fi
 # helm renders the chart's RBAC for the suites; use the cached build when none is on PATH.
 command -v helm >/dev/null || eval "$(bash test/cluster/build.sh --env helm)"
 command -v helm >/dev/null || { services_log "helm is needed on PATH (test/cluster/build.sh helm builds it)"; exit 1; }
+
+# The dashboard's browser test drives Debian's chromium with playwright-core (no download).
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
+  services_log "installing Debian's chromium for the dashboard's browser test (apt-get, about a minute)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 
 services_log "building the app (the suites start dist/main.js as separate processes)"
 npm run build --silent

@@ -22,6 +22,7 @@ step "lint, formatting and type check"
 npm run lint
 npm run format:check
 npx tsc --noEmit -p tsconfig.json
+npx tsc --noEmit -p dashboard/tsconfig.json
 
 step "unit tests"
 npm test -- --ci

@@ -32,6 +32,8 @@ export interface AppConfig {
     trustProxy?: number;
     bodyLimit: string;
   };
+  /** The read-only dashboard at /dashboard (api and all roles). */
+  dashboard: { enabled: boolean };
   log: { level: string; format: 'json' | 'pretty' };
   database: DatabaseConfig;
   session: {

@@ -87,6 +87,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1) SCALING_RESOURCE_OWNER?: string;
   @IsOptional() @Matches(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/) SCALING_TARGET_NAME?: string;
   @IsOptional() @Transform(toBoolean) @IsBoolean() SCALING_CREATE_RESOURCE?: boolean;
+  @IsOptional() @Transform(toBoolean) @IsBoolean() DASHBOARD_ENABLED?: boolean;
   @IsOptional()
   @Transform(toInteger)
   @IsInt()

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       expect(config.production).toBe(false);
       expect(config.http).toMatchObject({ port: 3000, host: '127.0.0.1' });
       expect(config.database.type).toBe('better-sqlite3');
+      expect(config.dashboard).toEqual({ enabled: true });
       expect(config.session).toMatchObject({ ttlSeconds: 1800, secretGenerated: true });
       expect(config.session.secret).toHaveLength(64);
       expect(config.auth).toEqual({
@@ -125,6 +126,11 @@ describe('loadConfig', () => {
       ['min above the default max', { SCALING_MIN_REPLICAS: '101' }, 'SCALING_MIN_REPLICAS'],
       ['production without SESSION_SECRET', { NODE_ENV: 'production' }, 'SESSION_SECRET'],
       ['a short SESSION_SECRET', { SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+      [
+        'a dashboard switch that is not a boolean',
+        { DASHBOARD_ENABLED: 'maybe' },
+        'DASHBOARD_ENABLED',
+      ],
     ])('%s', (_case, env, variable) => {
       const error = failure(env as Record<string, string>);
       expect(error.variable).toBe(variable);

@@ -111,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       trustProxy: vars.TRUST_PROXY,
       bodyLimit: vars.BODY_LIMIT ?? '10kb',
     },
+    dashboard: { enabled: vars.DASHBOARD_ENABLED ?? true },
     log: {
       level: vars.LOG_LEVEL ?? 'info',
       format:

@@ -1,22 +1,42 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Controller, Get, MessageEvent, Query, Sse } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import { Clock } from '../common/clock.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { DecisionRepository } from './decisions/decision.repository.js';
 import { decisionRow } from './decisions/decision-record.js';
 import { DecisionDto, DecisionPageDto } from './dto/decision.dto.js';
 import { DecisionsQueryDto } from './dto/decisions-query.dto.js';
+import { HistoryQueryDto } from './dto/history-query.dto.js';
+import { ScalingHistoryDto, ScalingSnapshotDto, TimelinePointDto } from './dto/timeline.dto.js';
+import { ScalingTimeline } from './timeline/scaling-timeline.service.js';
 import { ScalingStatusDto } from './dto/scaling-status.dto.js';
 import { ScalingService } from './scaling.service.js';
 
 const DEFAULT_DECISIONS = 50;
+/** The chart's default range. */
+const DEFAULT_HISTORY_MS = 15 * 60_000;
+const MAX_HISTORY_POINTS = 1_000;
+const MAX_HISTORY_DECISIONS = 500;
 
 /** Read-only, aggregate numbers only (no usernames): public, no login needed. */
 @ApiTags('scaling')
+@ApiExtraModels(ScalingSnapshotDto, DecisionDto)
 @Controller('scaling')
 export class ScalingController {
   constructor(
     private readonly scaling: ScalingService,
     private readonly decisions: DecisionRepository,
+    private readonly timeline: ScalingTimeline,
+    private readonly clock: Clock,
   ) {}
 
   /** What this API replica counts, decides and last wrote. */
@@ -52,5 +72,51 @@ export class ScalingController {
       items: rows.map((row) => DecisionDto.from(row)),
       nextBefore: rows.length === limit ? rows[rows.length - 1].id : null,
     };
+  }
+
+  /** The chart's past: points from this api process's memory, decisions from the record. */
+  @Get('history')
+  @ApiOperation({
+    summary: 'Active users and replicas over a time range, with the decisions made in it',
+  })
+  @ApiOkResponse({ type: ScalingHistoryDto })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'from or to is not an RFC 3339 time, or from is not before to.',
+  })
+  async history(@Query() query: HistoryQueryDto): Promise<ScalingHistoryDto> {
+    const to = query.to === undefined ? this.clock.now() : Date.parse(query.to);
+    const from = query.from === undefined ? to - DEFAULT_HISTORY_MS : Date.parse(query.from);
+    if (!(from < to)) throw new BadRequestException('from must be before to');
+    const decisions = await this.decisions.between(from, to, MAX_HISTORY_DECISIONS);
+    return {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      points: this.timeline.points(from, to, MAX_HISTORY_POINTS).map(TimelinePointDto.from),
+      decisions: decisions.map((row) => DecisionDto.from(row)),
+    };
+  }
+
+  /** The dashboard's live data; EventSource reconnects by itself (retry: 1 s). */
+  @Sse('stream')
+  @ApiOperation({
+    summary: 'Live scaling data as server-sent events',
+    description:
+      'Event `point`: a ScalingSnapshot, sent at once on connect, then at most every 250 ms while something changes. Event `decision`: a Decision, sent as it is made. Reconnect and fill the gap with GET /scaling/history.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'A text/event-stream of `point` and `decision` events (data: JSON).',
+    content: {
+      'text/event-stream': {
+        schema: {
+          type: 'string',
+          description: `Each event's data is one of ${getSchemaPath(ScalingSnapshotDto)} (point) or ${getSchemaPath(DecisionDto)} (decision), as JSON.`,
+        },
+      },
+    },
+  })
+  stream(): Observable<MessageEvent> {
+    return this.timeline.events();
   }
 }

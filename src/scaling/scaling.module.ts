@@ -14,6 +14,7 @@ import { ScalingController } from './scaling.controller.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 import { ScalingService } from './scaling.service.js';
 import { ServiceCountWriter } from './service-count.writer.js';
+import { ScalingTimeline } from './timeline/scaling-timeline.service.js';
 
 /**
  * Active users -> tier policy -> stabilization -> KiadaServiceCount (README, "How a login
@@ -33,6 +34,7 @@ import { ServiceCountWriter } from './service-count.writer.js';
     ActiveUsers,
     ServiceCountWriter,
     ScalingService,
+    ScalingTimeline,
   ],
   exports: [ScalingService],
 })

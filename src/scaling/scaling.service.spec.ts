@@ -233,7 +233,7 @@ describe('ScalingService', () => {
     h.source.count = 12;
     await h.service.onApplicationBootstrap();
     await h.clock.advance(0);
-    const controller = new ScalingController(h.service, h.decisions);
+    const controller = new ScalingController(h.service, h.decisions, h.timeline, h.clock);
     expect(controller.status()).toEqual({
       activeUsers: 12,
       recommendedReplicas: 2,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Subscription } from 'rxjs';
+import { Observable, Subject, Subscription } from 'rxjs';
 import { Clock, Timer } from '../common/clock.js';
 import type { AppConfig, ScalingPolicyConfig } from '../config/index.js';
 import type { KiadaServiceCount } from '../kubernetes/kiada-service-count.js';
@@ -61,6 +61,7 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
   private activeUsers: number | null = null;
   private recommendation: Recommendation | null = null;
   private lastDecision: Decision | null = null;
+  private readonly changed = new Subject<void>();
 
   constructor(
     private readonly counts: ActiveUsers,
@@ -87,9 +88,15 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.subscriptions.forEach((subscription) => subscription.unsubscribe());
+    this.changed.complete();
     this.reevaluation?.cancel();
     this.writer.stop();
     await this.counts.stop();
+  }
+
+  /** Emits after every evaluation (a count, the end of a window): `state` may have changed. */
+  get changes$(): Observable<void> {
+    return this.changed.asObservable();
   }
 
   get state(): ScalingState {
@@ -141,6 +148,7 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     // A resync hands the decision again: the writer corrects a value changed by hand.
     if (isNew || resync) this.writer.desire(this.lastDecision!);
     this.scheduleReevaluation();
+    this.changed.next();
   }
 
   /**

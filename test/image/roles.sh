@@ -3,7 +3,7 @@
 # run it, and checks that every role works inside it:
 #   migrate   exits 0 against MariaDB (the chart's hook Job)
 #   operator  reconciles the chart's KiadaServiceCount into the chart's `kiada` Deployment
-#   api       serves /docs, signs users up and logs them in, and writes the replica count:
+#   api       serves /docs and /dashboard, signs users up and logs them in, and writes the replica count:
 #             users logging in and out across a tier boundary scale `kiada` up and down.
 # The podman options come from the chart itself: its templates are rendered with helm and
 # turned into options by podman-args.mjs (user, read-only root filesystem, dropped
@@ -193,6 +193,9 @@ image_log "api: /docs, sign-up, log-in; tiers 2:1,1000:2 (1 active user -> 1 rep
 expect 200 "GET /docs" "$api/docs" | grep -qi 'swagger' || image_die "GET /docs is not Swagger UI"
 expect 200 "GET /docs-json" "$api/docs-json" | grep -q '/auth/login' || image_die "GET /docs-json lacks /auth/login"
 image_log "  GET /docs 200 (Swagger UI), /docs-json 200"
+expect 200 "GET /dashboard/" "$api/dashboard/" | grep -q 'src="main.js"' || image_die "GET /dashboard/ is not the dashboard page (was it bundled by npm run build?)"
+expect 200 "GET /dashboard/main.js" "$api/dashboard/main.js" >/dev/null
+image_log "  GET /dashboard/ 200, /dashboard/main.js 200 (the bundled dashboard)"
 user1=alice$SUFFIX
 user2=bob$SUFFIX
 sign_up_and_log_in "$user1"

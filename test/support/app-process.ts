@@ -74,7 +74,8 @@ export async function startApp(
   env: Record<string, string>,
   { logFile, nodeEnv = 'test', waitHealthy = true }: StartAppOptions = {},
 ): Promise<AppProcess> {
-  const port = await freePort();
+  // PORT in `env` keeps an address across restarts (a browser test reconnecting).
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const out = logFile === undefined ? 'pipe' : openSync(logFile, 'a');
   const child = spawn(process.execPath, ['dist/main.js'], {
     env: {
@@ -85,8 +86,8 @@ export async function startApp(
       LOG_LEVEL: 'info',
       APP_ROLE: role,
       HOST: '127.0.0.1',
-      PORT: String(port),
       ...env,
+      PORT: String(port),
     },
     stdio: ['ignore', out, out],
   });

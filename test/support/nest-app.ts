@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { loadConfig, type AppConfig } from '../../src/config/index.js';
-import { configureHttpApp } from '../../src/http/configure-http-app.js';
+import { configureHttpApp, HTTP_APP_OPTIONS } from '../../src/http/configure-http-app.js';
 import type { InMemoryKubernetes } from '../../src/kubernetes/testing/in-memory-kubernetes.js';
 import { overrideKubernetes } from '../../src/kubernetes/testing/kubernetes-testing.js';
 import { createPino } from '../../src/logging/create-pino.js';
@@ -55,7 +55,7 @@ export async function createTestApp(
     kubernetes ? overrideKubernetes(builder, kubernetes) : builder
   ).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
+    ...HTTP_APP_OPTIONS,
     logger: nestLogLevels,
   });
   configureHttpApp(app, config, createPino(config.log));

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Observable, Subject } from 'rxjs';
 import { Clock } from '../../common/clock.js';
 import { errorMessage } from '../../common/error-message.js';
 import { FailureStreak } from '../../common/failure-streak.js';
@@ -29,6 +30,7 @@ export class DecisionRecorder implements OnModuleDestroy {
   private readonly queue: WorkQueue;
   private readonly failures = new FailureStreak(this.logger, 'Storing scaling decisions');
   private pending: NewScalingDecision[] = [];
+  private readonly recorded = new Subject<NewScalingDecision>();
 
   constructor(
     private readonly repository: DecisionRepository,
@@ -54,7 +56,13 @@ export class DecisionRecorder implements OnModuleDestroy {
     }
     this.metrics.decisionsPending.set(this.pending.length);
     if (!this.queue.isScheduled(STORE)) this.queue.add(STORE);
+    this.recorded.next(row);
     if (event) void this.recordEvent(row, subject);
+  }
+
+  /** Every decision as it is recorded, before it is stored (the dashboard's live stream). */
+  get recorded$(): Observable<NewScalingDecision> {
+    return this.recorded.asObservable();
   }
 
   /** Settles when nothing is being stored (tests, shutdown); retries may still be scheduled. */
@@ -63,6 +71,7 @@ export class DecisionRecorder implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.recorded.complete();
     await this.queue.shutDown();
     if (this.pending.length) {
       this.logger.warn(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import { Between, LessThan, Repository } from 'typeorm';
 import { isUniqueViolation } from '../../database/unique-violation.js';
 import { ScalingDecision } from './scaling-decision.entity.js';
 
@@ -12,6 +12,8 @@ export abstract class DecisionRepository {
   abstract insert(decision: NewScalingDecision): Promise<boolean>;
   /** Newest first; `before`: only decisions with a smaller id (the next page). */
   abstract list(limit: number, before?: number): Promise<ScalingDecision[]>;
+  /** The newest `limit` decisions made in [from, to] (epoch ms), oldest first. */
+  abstract between(from: number, to: number, limit: number): Promise<ScalingDecision[]>;
   /** Deletes decisions made before `cutoff` (epoch ms); resolves to how many. */
   abstract deleteBefore(cutoff: number): Promise<number>;
 }
@@ -41,6 +43,15 @@ export class TypeormDecisionRepository extends DecisionRepository {
       order: { id: 'DESC' },
       take: limit,
     });
+  }
+
+  async between(from: number, to: number, limit: number): Promise<ScalingDecision[]> {
+    const rows = await this.decisions.find({
+      where: { at: Between(from, to) },
+      order: { at: 'DESC', id: 'DESC' },
+      take: limit,
+    });
+    return rows.reverse();
   }
 
   async deleteBefore(cutoff: number): Promise<number> {

@@ -13,6 +13,7 @@ import { ScalingResourceView } from '../scaling-resource.view.js';
 import { ScalingMetrics } from '../scaling.metrics.js';
 import { ScalingService } from '../scaling.service.js';
 import { ServiceCountWriter } from '../service-count.writer.js';
+import { ScalingTimeline } from '../timeline/scaling-timeline.service.js';
 
 /** The scaling pipeline wired by hand on fakes: an in-memory API server, count and record. */
 export function scalingHarness(env: Record<string, string> = {}) {
@@ -37,6 +38,7 @@ export function scalingHarness(env: Record<string, string> = {}) {
   const recorder = new DecisionRecorder(decisions, kube, metrics, clock);
   const writer = new ServiceCountWriter(kube, view, recorder, config, clock, metrics);
   const service = new ScalingService(activeUsers, writer, view, recorder, config, clock, metrics);
+  const timeline = new ScalingTimeline(service, view, recorder, clock);
   const scaling = config.get('scaling', { infer: true });
   return {
     clock,
@@ -49,6 +51,7 @@ export function scalingHarness(env: Record<string, string> = {}) {
     recorder,
     writer,
     service,
+    timeline,
     namespace: scaling.namespace,
     name: scaling.resourceName,
     /** spec.kiadaServiceCount as the API server holds it. */
@@ -59,6 +62,7 @@ export function scalingHarness(env: Record<string, string> = {}) {
     patches: () => kube.callsOf('patchServiceCountSpec').map(([, , spec]) => spec),
     login: () => events.emit({ type: 'login', userId: 1 }),
     async shutDown() {
+      timeline.beforeApplicationShutdown();
       await service.onModuleDestroy();
       view.onApplicationShutdown();
       await recorder.onModuleDestroy();

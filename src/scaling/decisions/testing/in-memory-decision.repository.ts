@@ -29,6 +29,10 @@ export class InMemoryDecisionRepository extends DecisionRepository {
       .slice(0, limit);
   }
 
+  async between(from: number, to: number, limit: number): Promise<ScalingDecision[]> {
+    return this.rows.filter((row) => row.at >= from && row.at <= to).slice(-limit);
+  }
+
   async deleteBefore(cutoff: number): Promise<number> {
     const before = this.rows.length;
     this.rows.splice(0, this.rows.length, ...this.rows.filter((row) => row.at >= cutoff));
