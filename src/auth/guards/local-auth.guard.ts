@@ -32,18 +32,19 @@ export class LocalAuthGuard extends AuthGuard('local') {
       type: 'body',
       metatype: CredentialsDto,
     })) as CredentialsDto;
-    const address = request.ip ?? 'unknown';
-    await this.lockout.assertOpen(username, address, http.getResponse<Response>());
+    const attempt = await this.lockout.begin(
+      username,
+      request.ip ?? 'unknown',
+      http.getResponse<Response>(),
+    );
     let authenticated: boolean;
     try {
       authenticated = (await super.canActivate(context)) as boolean;
     } catch (error) {
-      if (error instanceof UnauthorizedException) {
-        await this.lockout.recordFailure(username, address);
-      }
+      if (error instanceof UnauthorizedException) await attempt.failed();
       throw error;
     }
-    await this.lockout.recordSuccess(username, address);
+    await attempt.succeeded();
     return authenticated;
   }
 }

@@ -60,15 +60,15 @@ describe('DatabaseThrottleStore (SQLite)', () => {
       failures: 3,
       lockedUntil: now + 2 + 3000,
     });
-    await expect(store.lockedUntil('k')).resolves.toBe(now + 3002);
-    await expect(store.lockedUntil('other')).resolves.toBe(0);
+    await expect(store.streak('k')).resolves.toEqual({ failures: 3, lockedUntil: now + 3002 });
+    await expect(store.streak('other')).resolves.toBeNull();
     // A failure after the streak was forgotten starts a new one.
     await expect(store.recordFailure('k', now + 10, now + 5, lockFromThird)).resolves.toEqual({
       failures: 1,
       lockedUntil: 0,
     });
     await store.clearFailures('k');
-    await expect(store.lockedUntil('k')).resolves.toBe(0);
+    await expect(store.streak('k')).resolves.toBeNull();
   });
 
   it('purges ended windows and forgotten, unlocked streaks only', async () => {
@@ -81,6 +81,11 @@ describe('DatabaseThrottleStore (SQLite)', () => {
     await expect(store.hit(['open'], 60_000, now + 2_000)).resolves.toEqual([
       { hits: 2, resetAt: now + 60_000 },
     ]);
-    await expect(store.lockedUntil('locked')).resolves.toBe(now + 3_600_000);
+    await expect(store.streak('locked')).resolves.toEqual({
+      failures: 1,
+      lockedUntil: now + 3_600_000,
+    });
+    await expect(store.streak('stale')).resolves.toBeNull();
+    await expect(store.streak('recent')).resolves.not.toBeNull();
   });
 });

@@ -38,12 +38,14 @@ export class DatabaseThrottleStore extends ThrottleStore {
     });
   }
 
-  async lockedUntil(key: string): Promise<number> {
-    const [row] = await this.runner.query<Array<{ locked_until: unknown }>>(
-      'SELECT locked_until FROM login_failures WHERE key_hash = ?',
+  async streak(key: string): Promise<FailureState | null> {
+    const [row] = await this.runner.query<Array<{ failures: unknown; locked_until: unknown }>>(
+      'SELECT failures, locked_until FROM login_failures WHERE key_hash = ?',
       [keyHash(key)],
     );
-    return row ? toNumber(row.locked_until) : 0;
+    return row
+      ? { failures: toNumber(row.failures), lockedUntil: toNumber(row.locked_until) }
+      : null;
   }
 
   recordFailure(

@@ -10,6 +10,16 @@ import { tooManyAttempts } from './too-many-attempts.js';
 /** The message of a locked-out login (429). */
 export const LOCKED_OUT = 'Too many failed logins for this username from your address';
 
+/** One login attempt that the lock-out let through: report how it ended. */
+export interface LoginAttempt {
+  /** Wrong credentials: the streak grows (and may lock). */
+  failed(): Promise<void>;
+  /** Logged in: the streak ends. */
+  succeeded(): Promise<void>;
+}
+
+const UNTRACKED: LoginAttempt = { failed: async () => {}, succeeded: async () => {} };
+
 /**
  * Per-account lock-out with growing delay (OWASP's authentication cheat sheet), keyed by
  * (username, client address): repeated failures from one address lock that address out of
@@ -30,28 +40,27 @@ export class LoginLockout {
     this.policy = config.get('auth', { infer: true }).lockout;
   }
 
-  get enabled(): boolean {
-    return this.policy.threshold > 0;
-  }
-
-  /** 429 with Retry-After while (username, address) is locked. */
-  async assertOpen(username: string, address: string, response: Response): Promise<void> {
-    if (!this.enabled) return;
-    const wait = (await this.store.lockedUntil(keyOf(username, address))) - this.clock.now();
+  /**
+   * 429 with Retry-After while (username, address) is locked; else the attempt, to report
+   * its outcome. A success writes only when a streak was on record (most logins: one read).
+   */
+  async begin(username: string, address: string, response: Response): Promise<LoginAttempt> {
+    if (this.policy.threshold === 0) return UNTRACKED;
+    const key = keyOf(username, address);
+    const streak = await this.store.streak(key);
+    const wait = (streak?.lockedUntil ?? 0) - this.clock.now();
     if (wait > 0) tooManyAttempts(response, wait, LOCKED_OUT);
-  }
-
-  async recordFailure(username: string, address: string): Promise<void> {
-    if (!this.enabled) return;
-    const now = this.clock.now();
-    await this.store.recordFailure(keyOf(username, address), now, now - LOCKOUT_FORGET_MS, (n) =>
-      lockoutMs(n, this.policy),
-    );
-  }
-
-  async recordSuccess(username: string, address: string): Promise<void> {
-    if (!this.enabled) return;
-    await this.store.clearFailures(keyOf(username, address));
+    return {
+      failed: async () => {
+        const now = this.clock.now();
+        await this.store.recordFailure(key, now, now - LOCKOUT_FORGET_MS, (failures) =>
+          lockoutMs(failures, this.policy),
+        );
+      },
+      succeeded: async () => {
+        if (streak) await this.store.clearFailures(key);
+      },
+    };
   }
 }
 

@@ -24,8 +24,8 @@ export abstract class ThrottleStore {
    */
   abstract hit(keys: string[], windowMs: number, now: number): Promise<WindowState[]>;
 
-  /** Until when logins of `key` are locked (epoch ms; 0 when never). */
-  abstract lockedUntil(key: string): Promise<number>;
+  /** The failure streak of `key` on record (locked or not), or null when there is none. */
+  abstract streak(key: string): Promise<FailureState | null>;
 
   /**
    * Records a failed login of `key` at `now`: the streak grows by one (or starts again

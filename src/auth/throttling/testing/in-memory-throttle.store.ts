@@ -26,9 +26,10 @@ export class InMemoryThrottleStore extends ThrottleStore {
     });
   }
 
-  async lockedUntil(key: string): Promise<number> {
+  async streak(key: string): Promise<FailureState | null> {
     this.check();
-    return this.streaks.get(key)?.lockedUntil ?? 0;
+    const streak = this.streaks.get(key);
+    return streak ? { failures: streak.failures, lockedUntil: streak.lockedUntil } : null;
   }
 
   async recordFailure(
