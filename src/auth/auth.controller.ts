@@ -32,13 +32,18 @@ import { CredentialsDto } from './dto/credentials.dto.js';
 import { LoginResponseDto } from './dto/login-response.dto.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
+import { clearSessionCookie } from './session/clear-session-cookie.js';
 import { loginSessionOf } from './session/login-session.js';
 import { AuthThrottleGuard } from './throttling/auth-throttle.guard.js';
+import { UserSessionsService } from './user-sessions/user-sessions.service.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly userSessions: UserSessionsService,
+  ) {}
 
   @Post('signup')
   @UseGuards(AuthThrottleGuard)
@@ -72,7 +77,9 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
-    description: 'Too many attempts from this client or for this username.',
+    description:
+      'Too many attempts from this client or for this username, or this username is locked ' +
+      'out from this address after repeated failed logins (Retry-After says for how long).',
   })
   async login(
     @Body() _body: CredentialsDto,
@@ -80,6 +87,7 @@ export class AuthController {
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<LoginResponseDto> {
     await this.auth.login(loginSessionOf(request), user);
+    await this.userSessions.describe(request.sessionID, request.get('user-agent'));
     return Object.assign(new LoginResponseDto(), { id: user.id, username: user.username });
   }
 
@@ -96,12 +104,7 @@ export class AuthController {
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<void> {
     await this.auth.logout(loginSessionOf(request), user);
-    response.clearCookie(SESSION_COOKIE_NAME, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: request.secure,
-    });
+    clearSessionCookie(request, response);
   }
 
   @Get('me')

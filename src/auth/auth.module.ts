@@ -17,7 +17,13 @@ import { Argon2PasswordHasher } from './password/argon2-password-hasher.js';
 import { DatabaseSessionStore } from './session/database-session.store.js';
 import { SessionSerializer } from './session/session.serializer.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
+import { AuthThrottlePurgeJob } from './throttling/auth-throttle-purge.job.js';
 import { AuthThrottleGuard } from './throttling/auth-throttle.guard.js';
+import { DatabaseThrottleStore } from './throttling/database-throttle.store.js';
+import { LoginLockout } from './throttling/login-lockout.js';
+import { ThrottleStore } from './throttling/throttle-store.js';
+import { UserSessionsController } from './user-sessions/user-sessions.controller.js';
+import { UserSessionsService } from './user-sessions/user-sessions.service.js';
 
 /**
  * Sign-up, session log-in/log-out over HTTP. Any app importing this module gets the session
@@ -25,13 +31,17 @@ import { AuthThrottleGuard } from './throttling/auth-throttle.guard.js';
  */
 @Module({
   imports: [UsersModule, SessionsModule, PassportModule.register({ session: true })],
-  controllers: [AuthController],
+  controllers: [AuthController, UserSessionsController],
   providers: [
     AuthService,
     LocalStrategy,
     LocalAuthGuard,
     AuthenticatedGuard,
     AuthThrottleGuard,
+    { provide: ThrottleStore, useClass: DatabaseThrottleStore },
+    LoginLockout,
+    AuthThrottlePurgeJob,
+    UserSessionsService,
     { provide: Clock, useClass: SystemClock },
     SessionSerializer,
     DatabaseSessionStore,

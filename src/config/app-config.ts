@@ -46,10 +46,18 @@ export interface AppConfig {
      * stored one (0: every touch writes). The store caps it at half the TTL.
      */
     touchAfterSeconds: number;
+    /** Absolute lifetime: a session ends this long after its log-in, however active. */
+    absoluteTtlSeconds: number;
   };
   auth: {
     throttleLimit: number;
     throttleTtlSeconds: number;
+    /**
+     * Lock-out of one (username, client address) after repeated failed logins: from the
+     * `threshold`-th consecutive failure on, each failure locks for
+     * min(baseSeconds * 2^(failures - threshold), maxSeconds). threshold 0: off.
+     */
+    lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
     /** argon2id cost of new password hashes. */
     argon2: { memoryKib: number; iterations: number; parallelism: number };
   };

@@ -58,9 +58,28 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(86_400)
   SESSION_TOUCH_AFTER_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(60)
+  @Max(31_536_000)
+  SESSION_ABSOLUTE_TTL_SECONDS?: number;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) AUTH_THROTTLE_LIMIT?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) AUTH_THROTTLE_TTL_SECONDS?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(1000) AUTH_LOCKOUT_THRESHOLD?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  AUTH_LOCKOUT_BASE_SECONDS?: number;
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  AUTH_LOCKOUT_MAX_SECONDS?: number;
   @IsOptional()
   @Transform(toInteger)
   @IsInt()

@@ -22,11 +22,16 @@ describe('loadConfig', () => {
       expect(config.http).toMatchObject({ port: 3000, host: '127.0.0.1' });
       expect(config.database.type).toBe('better-sqlite3');
       expect(config.dashboard).toEqual({ enabled: true });
-      expect(config.session).toMatchObject({ ttlSeconds: 1800, secretGenerated: true });
+      expect(config.session).toMatchObject({
+        ttlSeconds: 1800,
+        absoluteTtlSeconds: 43_200,
+        secretGenerated: true,
+      });
       expect(config.session.secret).toHaveLength(64);
       expect(config.auth).toEqual({
         throttleLimit: 20,
         throttleTtlSeconds: 60,
+        lockout: { threshold: 5, baseSeconds: 1, maxSeconds: 900 },
         argon2: { memoryKib: 19_456, iterations: 2, parallelism: 1 },
       });
     });
@@ -130,6 +135,27 @@ describe('loadConfig', () => {
         'a dashboard switch that is not a boolean',
         { DASHBOARD_ENABLED: 'maybe' },
         'DASHBOARD_ENABLED',
+      ],
+      [
+        'an absolute session lifetime under a minute',
+        { SESSION_ABSOLUTE_TTL_SECONDS: '59' },
+        'SESSION_ABSOLUTE_TTL_SECONDS',
+      ],
+      [
+        'an absolute session lifetime that is not a number',
+        { SESSION_ABSOLUTE_TTL_SECONDS: '12h' },
+        'SESSION_ABSOLUTE_TTL_SECONDS',
+      ],
+      ['a negative lock-out threshold', { AUTH_LOCKOUT_THRESHOLD: '-1' }, 'AUTH_LOCKOUT_THRESHOLD'],
+      [
+        'a zero lock-out base delay',
+        { AUTH_LOCKOUT_BASE_SECONDS: '0' },
+        'AUTH_LOCKOUT_BASE_SECONDS',
+      ],
+      [
+        'a lock-out cap below the base delay',
+        { AUTH_LOCKOUT_BASE_SECONDS: '60', AUTH_LOCKOUT_MAX_SECONDS: '30' },
+        'AUTH_LOCKOUT_MAX_SECONDS',
       ],
     ])('%s', (_case, env, variable) => {
       const error = failure(env as Record<string, string>);

@@ -16,6 +16,10 @@ const HINTS: Record<string, string> = {
   SESSION_SECRET: 'must be at least 32 characters',
   SESSION_TTL_SECONDS: 'must be an integer from 60 to 2592000 (30 days)',
   SESSION_TOUCH_AFTER_SECONDS: 'must be an integer from 0 to 86400 (0: every request writes)',
+  SESSION_ABSOLUTE_TTL_SECONDS: 'must be an integer from 60 to 31536000 (365 days)',
+  AUTH_LOCKOUT_THRESHOLD: 'must be an integer from 0 to 1000 (0: no lock-out)',
+  AUTH_LOCKOUT_BASE_SECONDS: 'must be an integer from 1 to 86400',
+  AUTH_LOCKOUT_MAX_SECONDS: 'must be an integer from 1 to 86400',
 };
 
 /** OWASP's argon2id minimum (m = 19 MiB, t = 2, p = 1): the default, and the floor in production. */
@@ -82,6 +86,18 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       argon2.iterations,
     );
   }
+  const lockout = {
+    threshold: vars.AUTH_LOCKOUT_THRESHOLD ?? 5,
+    baseSeconds: vars.AUTH_LOCKOUT_BASE_SECONDS ?? 1,
+    maxSeconds: vars.AUTH_LOCKOUT_MAX_SECONDS ?? 900,
+  };
+  if (lockout.maxSeconds < lockout.baseSeconds) {
+    throw new ConfigError(
+      'AUTH_LOCKOUT_MAX_SECONDS',
+      `must be at least AUTH_LOCKOUT_BASE_SECONDS (${lockout.baseSeconds})`,
+      lockout.maxSeconds,
+    );
+  }
   const operatorNamespace = vars.OPERATOR_NAMESPACE ?? '';
   const instance = vars.POD_NAME ?? `${hostname()}-${process.pid}`;
   const leaseDurationSeconds = vars.OPERATOR_LEASE_DURATION_SECONDS ?? 15;
@@ -128,10 +144,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       secretGenerated: !vars.SESSION_SECRET,
       ttlSeconds: vars.SESSION_TTL_SECONDS ?? 1800,
       touchAfterSeconds: vars.SESSION_TOUCH_AFTER_SECONDS ?? 60,
+      absoluteTtlSeconds: vars.SESSION_ABSOLUTE_TTL_SECONDS ?? 43_200,
     },
     auth: {
       throttleLimit: vars.AUTH_THROTTLE_LIMIT ?? 20,
       throttleTtlSeconds: vars.AUTH_THROTTLE_TTL_SECONDS ?? 60,
+      lockout,
       argon2,
     },
     scaling: {

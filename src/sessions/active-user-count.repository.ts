@@ -3,10 +3,20 @@ import { RetryTransaction, TransactionRunner } from '../database/transaction-run
 import { ActiveUserCountSource } from './active-user-count.source.js';
 import { COUNTER_ID, SessionSql, toNumber } from './session-sql.js';
 
+/**
+ * When a write happens and how long a session may live in all: a written expiry never
+ * passes created_at + lifetimeMs (the absolute lifetime, SESSION_ABSOLUTE_TTL_SECONDS).
+ */
+export interface SessionWriteTime {
+  /** Epoch ms of the write (created_at of a new row, last_seen_at of every row written). */
+  now: number;
+  lifetimeMs: number;
+}
+
 /** A change of one session row, as express-session asks for it. */
 export type SessionChange =
-  | { kind: 'set'; userId: number | null; expiresAt: number; data: string }
-  | { kind: 'touch'; expiresAt: number; data: string }
+  | ({ kind: 'set'; userId: number | null; expiresAt: number; data: string } & SessionWriteTime)
+  | ({ kind: 'touch'; expiresAt: number; data: string } & SessionWriteTime)
   | { kind: 'destroy' };
 
 /**
@@ -15,7 +25,8 @@ export type SessionChange =
  *     count = number of users with a session whose expires_at > swept_until
  *
  * This is where the count changes; nothing else writes it.
- * - `applySessionChange` (log-in, log-out, a touch that extends a session) locks the
+ * - `applySessionChange` (log-in, log-out, a touch that extends a session) and
+ *   `destroyUserSessions` (log out everywhere, or one of the user's sessions) lock the
  *   affected user row(s) (MySQL: SELECT ... FOR UPDATE), reads whether each user held such
  *   a session before and after the write, and adds the difference, all in one transaction.
  *   So +1 happens only for a user's first live session and -1 only when the last one goes;
@@ -81,12 +92,13 @@ export class ActiveUserCountRepository extends ActiveUserCountSource {
 
   /**
    * Applies one session write and the count delta it causes, in one transaction. Resolves
-   * to false when there was no row to touch or destroy.
+   * to the expiry the row holds afterwards (destroy: the one it held), or null when there
+   * was no row to touch or destroy.
    */
-  applySessionChange(sid: string, change: SessionChange): Promise<boolean> {
+  applySessionChange(sid: string, change: SessionChange): Promise<number | null> {
     return this.transaction(async (sql) => {
       const current = await sql.session(sid);
-      if (!current && change.kind !== 'set') return false; // nothing to touch or destroy
+      if (!current && change.kind !== 'set') return null; // nothing to touch or destroy
       const newUserId = change.kind === 'set' ? change.userId : (current?.userId ?? null);
       const users = [...new Set([current?.userId ?? null, newUserId])].filter(
         (id): id is number => id !== null,
@@ -100,20 +112,44 @@ export class ActiveUserCountRepository extends ActiveUserCountSource {
       const { sweptUntil } = await sql.counter();
       const before = await Promise.all(users.map((id) => sql.hasSessionAfter(id, sweptUntil)));
 
+      let expiresAt = current?.expiresAt ?? 0;
       if (change.kind === 'destroy') {
         await sql.deleteSession(sid);
-      } else if (change.kind === 'touch') {
-        await sql.updateSession(sid, newUserId, change.expiresAt, change.data);
-      } else if (current) {
-        await sql.updateSession(sid, change.userId, change.expiresAt, change.data);
       } else {
-        await sql.insertSession(sid, change.userId, change.expiresAt, change.data);
+        // The absolute lifetime caps the expiry here, so the count's invariant (which
+        // follows expires_at) covers it: no separate expiry to sweep.
+        const createdAt = current?.createdAt ?? change.now;
+        const row = {
+          userId: newUserId,
+          expiresAt: Math.min(change.expiresAt, createdAt + change.lifetimeMs),
+          data: change.data,
+          createdAt,
+          lastSeenAt: change.now,
+        };
+        if (current) await sql.updateSession(sid, row);
+        else await sql.insertSession(sid, row);
+        expiresAt = row.expiresAt;
       }
 
       const after = await Promise.all(users.map((id) => sql.hasSessionAfter(id, sweptUntil)));
       const delta = users.reduce((sum, _id, i) => sum + Number(after[i]) - Number(before[i]), 0);
       if (delta !== 0) await sql.addToCount(delta);
-      return true;
+      return expiresAt;
+    });
+  }
+
+  /**
+   * Deletes every session of `userId` (log out everywhere) and the count delta it causes,
+   * in one transaction. Resolves to the number of sessions deleted.
+   */
+  destroyUserSessions(userId: number): Promise<number> {
+    return this.transaction(async (sql) => {
+      await sql.lockUsers([userId]);
+      const { sweptUntil } = await sql.counter();
+      const before = await sql.hasSessionAfter(userId, sweptUntil);
+      const deleted = await sql.deleteSessionsOf(userId);
+      if (before) await sql.addToCount(-1);
+      return deleted;
     });
   }
 

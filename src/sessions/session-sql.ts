@@ -9,6 +9,17 @@ const LOCK_CHUNK = 500;
 export interface SessionRow {
   userId: number | null;
   expiresAt: number;
+  /** Null only for rows written by something else than the store (seeding). */
+  createdAt: number | null;
+}
+
+/** What the store writes into one sessions row. */
+export interface SessionRowWrite {
+  userId: number | null;
+  expiresAt: number;
+  data: string;
+  createdAt: number;
+  lastSeenAt: number;
 }
 
 export interface Counter {
@@ -37,33 +48,41 @@ export class SessionSql {
   }
 
   async session(sid: string): Promise<SessionRow | null> {
-    const [row] = await this.rows<{ user_id: unknown; expires_at: unknown }>(
-      'SELECT user_id, expires_at FROM sessions WHERE sid = ?',
+    const [row] = await this.rows<{ user_id: unknown; expires_at: unknown; created_at: unknown }>(
+      'SELECT user_id, expires_at, created_at FROM sessions WHERE sid = ?',
       [sid],
     );
     if (!row) return null;
     return {
       userId: row.user_id === null ? null : toNumber(row.user_id),
       expiresAt: toNumber(row.expires_at),
+      createdAt: row.created_at === null ? null : toNumber(row.created_at),
     };
   }
 
-  async insertSession(sid: string, userId: number | null, expiresAt: number, data: string) {
-    await this.rows('INSERT INTO sessions (sid, user_id, expires_at, data) VALUES (?, ?, ?, ?)', [
-      sid,
-      userId,
-      expiresAt,
-      data,
-    ]);
+  async insertSession(sid: string, row: SessionRowWrite): Promise<void> {
+    await this.rows(
+      'INSERT INTO sessions (sid, user_id, expires_at, data, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [sid, row.userId, row.expiresAt, row.data, row.createdAt, row.lastSeenAt],
+    );
   }
 
-  async updateSession(sid: string, userId: number | null, expiresAt: number, data: string) {
-    await this.rows('UPDATE sessions SET user_id = ?, expires_at = ?, data = ? WHERE sid = ?', [
-      userId,
-      expiresAt,
-      data,
-      sid,
-    ]);
+  async updateSession(sid: string, row: SessionRowWrite): Promise<void> {
+    await this.rows(
+      'UPDATE sessions SET user_id = ?, expires_at = ?, data = ?, created_at = ?, last_seen_at = ? WHERE sid = ?',
+      [row.userId, row.expiresAt, row.data, row.createdAt, row.lastSeenAt, sid],
+    );
+  }
+
+  /** Deletes every session of `userId`; resolves to how many there were. */
+  async deleteSessionsOf(userId: number): Promise<number> {
+    const result: unknown = await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from('sessions')
+      .where('user_id = :userId', { userId })
+      .execute();
+    return (result as { affected?: number | null }).affected ?? 0;
   }
 
   async deleteSession(sid: string): Promise<void> {

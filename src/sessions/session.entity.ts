@@ -25,6 +25,28 @@ export class Session {
   @Column({ name: 'expires_at', type: 'bigint', transformer: millisecondsTransformer })
   expiresAt: number;
 
+  /** Epoch ms of the log-in that created it; the absolute lifetime counts from here. */
+  @Column({
+    name: 'created_at',
+    type: 'bigint',
+    nullable: true,
+    transformer: millisecondsTransformer,
+  })
+  createdAt: number | null;
+
+  /** Epoch ms of its last write (a request that moved its expiry, see touchAfter). */
+  @Column({
+    name: 'last_seen_at',
+    type: 'bigint',
+    nullable: true,
+    transformer: millisecondsTransformer,
+  })
+  lastSeenAt: number | null;
+
+  /** The User-Agent of the log-in (first 255 characters), for the user's session list. */
+  @Column({ name: 'user_agent', type: 'varchar', length: 255, nullable: true })
+  userAgent: string | null;
+
   /** The serialized session (JSON). */
   @Column({ type: 'text' })
   data: string;

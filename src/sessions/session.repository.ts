@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { ActiveUserCountRepository } from './active-user-count.repository.js';
+import {
+  ActiveUserCountRepository,
+  type SessionWriteTime,
+} from './active-user-count.repository.js';
 import { toNumber } from './session-sql.js';
 
 /** Rows are kept this long after they expired (and were swept) before the purge deletes them. */
@@ -11,6 +14,18 @@ export const PURGE_GRACE_MS = 10 * 60_000;
  * Nearer the expiry it takes the counted path.
  */
 export const TOUCH_FAST_PATH_MARGIN_MS = 60_000;
+
+/** Longest User-Agent kept (the column's length). */
+export const USER_AGENT_MAX_LENGTH = 255;
+
+/** One live session of a user, as the user's session list shows it. */
+export interface UserSession {
+  sid: string;
+  /** Epoch ms. */
+  createdAt: number | null;
+  lastSeenAt: number | null;
+  userAgent: string | null;
+}
 
 export interface StoredSession {
   /** The serialized session (JSON). */
@@ -31,34 +46,102 @@ export class SessionRepository {
     private readonly count: ActiveUserCountRepository,
   ) {}
 
-  /** The live session `sid` (expiring after `now`), or null. */
-  async find(sid: string, now: number): Promise<StoredSession | null> {
+  /**
+   * The live session `sid` (expiring after `now`, and created less than `lifetimeMs` ago:
+   * the absolute lifetime holds even if SESSION_ABSOLUTE_TTL_SECONDS was lowered since the
+   * expiry was written), or null. A row without created_at (seeded) is judged by its expiry.
+   */
+  async find(sid: string, now: number, lifetimeMs: number): Promise<StoredSession | null> {
     const [row] = await this.runner.query<Array<{ data: string; expires_at: unknown }>>(
-      'SELECT data, expires_at FROM sessions WHERE sid = ? AND expires_at > ?',
-      [sid, now],
+      'SELECT data, expires_at FROM sessions WHERE sid = ? AND expires_at > ? ' +
+        'AND (created_at IS NULL OR created_at > ?)',
+      [sid, now, now - lifetimeMs],
     );
     return row ? { data: row.data, expiresAt: toNumber(row.expires_at) } : null;
   }
 
-  /** Creates or replaces the session (a log-in sets its owner, a log-out clears it). */
-  async save(sid: string, userId: number | null, expiresAt: number, data: string): Promise<void> {
-    await this.count.applySessionChange(sid, { kind: 'set', userId, expiresAt, data });
+  /**
+   * Creates or replaces the session (a log-in sets its owner, a log-out clears it).
+   * Resolves to the expiry written: `expiresAt`, or less where the absolute lifetime ends.
+   */
+  async save(
+    sid: string,
+    userId: number | null,
+    expiresAt: number,
+    data: string,
+    time: SessionWriteTime,
+  ): Promise<number> {
+    const written = await this.count.applySessionChange(sid, {
+      kind: 'set',
+      userId,
+      expiresAt,
+      data,
+      ...time,
+    });
+    return written ?? expiresAt;
   }
 
   /**
-   * Moves the session's expiry to `expiresAt` (rolling sessions). Resolves to whether the
-   * row existed (and now holds `expiresAt`).
+   * Moves the session's expiry to `expiresAt` (rolling sessions), never past its absolute
+   * lifetime. Resolves to the expiry the row now holds, or null when there is no row.
    */
-  async touch(sid: string, expiresAt: number, data: string, now: number): Promise<boolean> {
+  async touch(
+    sid: string,
+    expiresAt: number,
+    data: string,
+    time: SessionWriteTime,
+  ): Promise<number | null> {
+    // Fast path: far from the expiry, and the new expiry within the absolute lifetime.
     const fast = await this.runner.affected(
-      'UPDATE sessions SET expires_at = ?, data = ? WHERE sid = ? AND expires_at > ? AND expires_at <= ?',
-      [expiresAt, data, sid, now + TOUCH_FAST_PATH_MARGIN_MS, expiresAt],
+      'UPDATE sessions SET expires_at = ?, data = ?, last_seen_at = ? WHERE sid = ? ' +
+        'AND expires_at > ? AND expires_at <= ? AND created_at >= ?',
+      [
+        expiresAt,
+        data,
+        time.now,
+        sid,
+        time.now + TOUCH_FAST_PATH_MARGIN_MS,
+        expiresAt,
+        expiresAt - time.lifetimeMs,
+      ],
     );
-    return fast > 0 || this.count.applySessionChange(sid, { kind: 'touch', expiresAt, data });
+    if (fast > 0) return expiresAt;
+    return this.count.applySessionChange(sid, { kind: 'touch', expiresAt, data, ...time });
   }
 
   async destroy(sid: string): Promise<void> {
     await this.count.applySessionChange(sid, { kind: 'destroy' });
+  }
+
+  /** Records the User-Agent of a new session (for the user's session list). */
+  async recordUserAgent(sid: string, userAgent: string): Promise<void> {
+    await this.runner.query('UPDATE sessions SET user_agent = ? WHERE sid = ?', [
+      userAgent.slice(0, USER_AGENT_MAX_LENGTH),
+      sid,
+    ]);
+  }
+
+  /** The live sessions of `userId` (as `find` judges them), newest first. */
+  async listOf(userId: number, now: number, lifetimeMs: number): Promise<UserSession[]> {
+    const rows = await this.runner.query<
+      Array<{ sid: string; created_at: unknown; last_seen_at: unknown; user_agent: string | null }>
+    >(
+      'SELECT sid, created_at, last_seen_at, user_agent FROM sessions ' +
+        'WHERE user_id = ? AND expires_at > ? AND (created_at IS NULL OR created_at > ?) ' +
+        'ORDER BY created_at DESC, sid',
+      [userId, now, now - lifetimeMs],
+    );
+    return rows.map((row) => ({
+      sid: row.sid,
+      createdAt: row.created_at === null ? null : toNumber(row.created_at),
+      lastSeenAt: row.last_seen_at === null ? null : toNumber(row.last_seen_at),
+      userAgent: row.user_agent,
+    }));
+  }
+
+  /** Deletes every session of `userId`, moving the count. Resolves to how many there were. */
+  destroyAllOf(userId: number): Promise<number> {
+    return this.count.destroyUserSessions(userId);
   }
 
   /**

@@ -26,6 +26,7 @@ import { SessionRepository } from './session.repository.js';
     SessionPurgeJob,
     AuthEvents,
   ],
-  exports: [AuthEvents, ActiveUserCountSource, SessionRepository],
+  // TransactionRunner too: on SQLite every writer must queue on the one instance.
+  exports: [AuthEvents, ActiveUserCountSource, SessionRepository, TransactionRunner],
 })
 export class SessionsModule {}

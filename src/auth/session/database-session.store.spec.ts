@@ -39,9 +39,13 @@ describe('DatabaseSessionStore (SQLite)', () => {
     return Number(row.expires_at);
   };
   /** A store as another api replica would have it, with SESSION_TOUCH_AFTER_SECONDS. */
-  const storeWithTouchAfter = (touchAfterSeconds: number, ttlSeconds = 1800) =>
+  const storeWithTouchAfter = (
+    touchAfterSeconds: number,
+    ttlSeconds = 1800,
+    absoluteTtlSeconds = 43_200,
+  ) =>
     new DatabaseSessionStore(sessions, clock, {
-      get: () => ({ ttlSeconds, touchAfterSeconds }),
+      get: () => ({ ttlSeconds, touchAfterSeconds, absoluteTtlSeconds }),
     } as unknown as ConstructorParameters<typeof DatabaseSessionStore>[2]);
   /** Counts the UPDATEs of sessions rows sent from now on. */
   const countSessionUpdates = () => {
@@ -77,7 +81,10 @@ describe('DatabaseSessionStore (SQLite)', () => {
         ActiveUserCountRepository,
         SessionRepository,
         DatabaseSessionStore,
-        { provide: ConfigService, useValue: { get: () => ({ ttlSeconds: 1800 }) } },
+        {
+          provide: ConfigService,
+          useValue: { get: () => ({ ttlSeconds: 1800, absoluteTtlSeconds: 43_200 }) },
+        },
       ],
     }).compile();
     store = moduleRef.get(DatabaseSessionStore);
@@ -232,5 +239,95 @@ describe('DatabaseSessionStore (SQLite)', () => {
     );
     await expect(get('seeded')).resolves.toMatchObject({ passport: { user } });
     await expect(count.recount(clock.now())).resolves.toBe(1);
+  });
+
+  describe('absolute lifetime', () => {
+    const HOUR = 3_600_000;
+    const getFrom = (target: DatabaseSessionStore, sid: string) =>
+      new Promise<SessionData | null | undefined>((resolve, reject) =>
+        target.get(sid, (error, session) => (error ? reject(error) : resolve(session))),
+      );
+
+    it('caps every expiry at log-in + the lifetime, however active, then the session is gone', async () => {
+      const replica = storeWithTouchAfter(0, 1800, 3600); // 30 min idle, 1 h absolute
+      const loggedInAt = clock.now();
+      await call((done) => replica.set('s', data(1, loggedInAt + 1800_000), done));
+      for (let minute = 10; minute <= 50; minute += 10) {
+        await clock.advance(10 * 60_000);
+        await touch(replica, 's', 1, clock.now() + 1800_000);
+        await expect(getFrom(replica, 's')).resolves.toMatchObject({ passport: { user: 1 } });
+      }
+      // 50 min in: the idle expiry would be 1 h 20 min, the cap holds it at 1 h.
+      await expect(storedExpiry('s')).resolves.toBe(loggedInAt + HOUR);
+      await clock.advance(10 * 60_000 + 1);
+      await expect(getFrom(replica, 's')).resolves.toBeNull();
+      // The count follows: the capped expiry is swept like any other.
+      await expect(count.read()).resolves.toBe(1);
+      await expect(count.sweepExpired(clock.now())).resolves.toBe(0);
+      await expect(count.recount(clock.now())).resolves.toBe(0);
+    });
+
+    it('writes a capped session no more (touchAfter), and a new log-in starts a new lifetime', async () => {
+      const replica = storeWithTouchAfter(60, 1800, 3600);
+      const loggedInAt = clock.now();
+      await call((done) => replica.set('s', data(1, loggedInAt + 1800_000), done));
+      await clock.advance(45 * 60_000);
+      const updates = countSessionUpdates();
+      // Past the cap: the fast path's UPDATE matches nothing, the counted path caps it.
+      await touch(replica, 's', 1, clock.now() + 1800_000);
+      expect(updates()).toBe(2);
+      await clock.advance(5 * 60_000);
+      await touch(replica, 's', 1, clock.now() + 1800_000);
+      expect(updates()).toBe(2);
+      await expect(storedExpiry('s')).resolves.toBe(loggedInAt + HOUR);
+
+      await call((done) => replica.set('fresh', data(1, clock.now() + 1800_000), done));
+      await expect(storedExpiry('fresh')).resolves.toBe(clock.now() + 1800_000);
+    });
+
+    it('refuses a session created longer ago than a lifetime lowered since', async () => {
+      await set('s', 1, clock.now() + 3 * HOUR); // written under the 12 h lifetime
+      await clock.advance(2 * HOUR);
+      const stricter = storeWithTouchAfter(60, 1800, 3600);
+      await expect(getFrom(stricter, 's')).resolves.toBeNull();
+      await expect(get('s')).resolves.not.toBeNull();
+    });
+  });
+
+  describe("a user's sessions", () => {
+    it('lists the live ones with creation, last write and User-Agent', async () => {
+      const loggedInAt = clock.now();
+      await set('a', 1);
+      await sessions.recordUserAgent('a', `Firefox/140 ${'x'.repeat(300)}`);
+      await clock.advance(60_000);
+      await set('b', 1);
+      await set('other', 2);
+      await set('dead', 1, clock.now() - 1);
+      await clock.advance(120_000);
+      await call((done) => storeWithTouchAfter(0).touch('a', data(1, clock.now() + 600_000), done));
+
+      const listed = await sessions.listOf(1, clock.now(), 43_200_000);
+      expect(listed.map((session) => session.sid)).toEqual(['b', 'a']);
+      expect(listed[1]).toEqual({
+        sid: 'a',
+        createdAt: loggedInAt,
+        lastSeenAt: loggedInAt + 180_000,
+        userAgent: expect.stringMatching(/^Firefox\/140 x+$/),
+      });
+      expect(listed[1].userAgent).toHaveLength(255);
+      expect(listed[0]).toMatchObject({ createdAt: loggedInAt + 60_000, userAgent: null });
+    });
+
+    it('ends them all at once, moving the count once', async () => {
+      await Promise.all([set('a1', 1), set('a2', 1), set('b', 2)]);
+      await expect(count.read()).resolves.toBe(2);
+      await expect(sessions.destroyAllOf(1)).resolves.toBe(2);
+      await expect(count.read()).resolves.toBe(1);
+      await expect(get('a1')).resolves.toBeNull();
+      await expect(get('b')).resolves.not.toBeNull();
+      await expect(sessions.destroyAllOf(1)).resolves.toBe(0);
+      await expect(count.read()).resolves.toBe(1);
+      await expect(count.recount(clock.now())).resolves.toBe(1);
+    });
   });
 });

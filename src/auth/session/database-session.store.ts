@@ -19,6 +19,11 @@ export const KNOWN_EXPIRY_LIMIT = 10_000;
 
 type Callback = (error?: unknown) => void;
 
+interface KnownExpiry {
+  expiresAt: number;
+  capped: boolean;
+}
+
 /**
  * The express-session store: sessions live in the database (SessionRepository), so they
  * survive restarts and are shared by every api replica; a log-in or log-out there also
@@ -38,14 +43,24 @@ type Callback = (error?: unknown) => void;
  * the count. Several api replicas are fine: each request's `get` reads the current expiry
  * from the database; a stale entry only ever makes a replica write when it could have
  * skipped.
+ *
+ * Absolute lifetime (SESSION_ABSOLUTE_TTL_SECONDS, OWASP's session cheat sheet): every
+ * written expiry is capped at created_at + that lifetime (in the count's transaction, so the
+ * active-user count's sweep handles it like any expiry), and `get` also refuses a session
+ * created longer ago than that (the lifetime may have been lowered since the last write).
  */
 @Injectable()
 export class DatabaseSessionStore extends session.Store {
   private readonly logger = new Logger(DatabaseSessionStore.name);
   private readonly ttlMs: number;
   private readonly touchAfterMs: number;
-  /** sid -> expires_at the database held when this process last read or wrote it. */
-  private readonly knownExpiry = new LRUCache<string, number>({ max: KNOWN_EXPIRY_LIMIT });
+  /** The absolute lifetime (SESSION_ABSOLUTE_TTL_SECONDS): no expiry goes past it. */
+  private readonly lifetimeMs: number;
+  /**
+   * sid -> expires_at the database held when this process last read or wrote it, and
+   * whether that write was capped by the absolute lifetime (then no touch can move it).
+   */
+  private readonly knownExpiry = new LRUCache<string, KnownExpiry>({ max: KNOWN_EXPIRY_LIMIT });
 
   constructor(
     private readonly sessions: SessionRepository,
@@ -53,8 +68,11 @@ export class DatabaseSessionStore extends session.Store {
     config: ConfigService<AppConfig, true>,
   ) {
     super();
-    const { ttlSeconds, touchAfterSeconds } = config.get('session', { infer: true });
+    const { ttlSeconds, touchAfterSeconds, absoluteTtlSeconds } = config.get('session', {
+      infer: true,
+    });
     this.ttlMs = ttlSeconds * 1000;
+    this.lifetimeMs = absoluteTtlSeconds * 1000;
     this.touchAfterMs = Math.min((touchAfterSeconds ?? 0) * 1000, this.ttlMs / 2);
   }
 
@@ -62,13 +80,13 @@ export class DatabaseSessionStore extends session.Store {
     sid: string,
     callback: (error: unknown, session?: SessionData | null) => void,
   ): void {
-    this.sessions.find(sid, this.clock.now()).then(
+    this.sessions.find(sid, this.clock.now(), this.lifetimeMs).then(
       (found) => {
         if (!found) {
           this.knownExpiry.delete(sid);
           return callback(null, null);
         }
-        this.knownExpiry.set(sid, found.expiresAt);
+        this.knownExpiry.set(sid, { expiresAt: found.expiresAt, capped: false });
         callback(null, JSON.parse(found.data) as SessionData);
       },
       (error: unknown) => callback(error),
@@ -76,27 +94,35 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override set(sid: string, data: SessionData, callback?: Callback): void {
-    const { userId, expiresAt, data: json } = sessionRecord(data, this.clock.now(), this.ttlMs);
+    const now = this.clock.now();
+    const { userId, expiresAt, data: json } = sessionRecord(data, now, this.ttlMs);
     this.settle(
       this.sessions
-        .save(sid, userId, expiresAt, json)
-        .then(() => this.knownExpiry.set(sid, expiresAt)),
+        .save(sid, userId, expiresAt, json, { now, lifetimeMs: this.lifetimeMs })
+        .then((written) => this.remember(sid, expiresAt, written)),
       callback,
     );
   }
 
   override touch(sid: string, data: SessionData, callback?: Callback): void {
-    const { expiresAt, data: json } = sessionRecord(data, this.clock.now(), this.ttlMs);
+    const now = this.clock.now();
+    const { expiresAt, data: json } = sessionRecord(data, now, this.ttlMs);
     const stored = this.knownExpiry.get(sid);
-    if (this.touchAfterMs > 0 && stored !== undefined && expiresAt - stored < this.touchAfterMs) {
-      callback?.(); // the stored expiry is recent enough: no write (see touchAfter above)
+    if (
+      this.touchAfterMs > 0 &&
+      stored !== undefined &&
+      (stored.capped || expiresAt - stored.expiresAt < this.touchAfterMs)
+    ) {
+      // The stored expiry is recent enough, or already at the absolute lifetime's end: no
+      // write (see touchAfter above).
+      callback?.();
       return;
     }
     this.settle(
       this.sessions
-        .touch(sid, expiresAt, json, this.clock.now())
+        .touch(sid, expiresAt, json, { now, lifetimeMs: this.lifetimeMs })
         .then((written) =>
-          written ? this.knownExpiry.set(sid, expiresAt) : this.knownExpiry.delete(sid),
+          written === null ? this.knownExpiry.delete(sid) : this.remember(sid, expiresAt, written),
         ),
       callback,
     );
@@ -108,6 +134,11 @@ export class DatabaseSessionStore extends session.Store {
       this.sessions.destroy(sid).finally(() => this.knownExpiry.delete(sid)),
       callback,
     );
+  }
+
+  /** Records what a write stored: `written`, capped when less than the `requested` expiry. */
+  private remember(sid: string, requested: number, written: number): void {
+    this.knownExpiry.set(sid, { expiresAt: written, capped: written < requested });
   }
 
   private settle(operation: Promise<unknown>, callback?: Callback): void {
