@@ -4,11 +4,9 @@ import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { DecisionRepository } from './decisions/decision.repository.js';
 import { decisionRow } from './decisions/decision-record.js';
 import { DecisionDto, DecisionPageDto } from './dto/decision.dto.js';
-import { DecisionsQueryDto } from './dto/decisions-query.dto.js';
+import { DEFAULT_DECISIONS_LIMIT, DecisionsQueryDto } from './dto/decisions-query.dto.js';
 import { ScalingStatusDto } from './dto/scaling-status.dto.js';
 import { ScalingService } from './scaling.service.js';
-
-const DEFAULT_DECISIONS = 50;
 
 /** Read-only, aggregate numbers only (no usernames): public, no login needed. */
 @ApiTags('scaling')
@@ -46,7 +44,7 @@ export class ScalingController {
     description: 'limit or before is not a valid integer.',
   })
   async list(@Query() query: DecisionsQueryDto): Promise<DecisionPageDto> {
-    const limit = query.limit ?? DEFAULT_DECISIONS;
+    const limit = query.limit ?? DEFAULT_DECISIONS_LIMIT;
     const rows = await this.decisions.list(limit, query.before);
     return {
       items: rows.map((row) => DecisionDto.from(row)),
