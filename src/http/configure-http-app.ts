@@ -33,7 +33,7 @@ export function configureHttpApp(
       },
     }),
   );
-  app.use(answerUndeclaredMethods(() => expressRouterOf(app)));
+  app.use(answerUndeclaredMethods(expressRouterOf(app)));
   app.useBodyParser('json', { limit: config.http.bodyLimit, strict: true });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));

@@ -62,7 +62,7 @@ describe(answerUndeclaredMethods.name, () => {
       controllers: [ItemsController, AnythingController],
     }).compile();
     const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-    nest.use(answerUndeclaredMethods(() => expressRouterOf(nest)));
+    nest.use(answerUndeclaredMethods(expressRouterOf(nest)));
     app = await nest.init();
   });
 
@@ -94,5 +94,14 @@ describe(answerUndeclaredMethods.name, () => {
     await request(app.getHttpServer()).head('/items/7').expect(200);
     await request(app.getHttpServer()).patch('/anything').expect(200, 'any');
     await request(app.getHttpServer()).delete('/nothing').expect(404);
+  });
+});
+
+describe(expressRouterOf.name, () => {
+  it('stops start-up when the router cannot list its routes (router older than 2.3)', () => {
+    const app = { getHttpAdapter: () => ({ getInstance: () => ({ router: { stack: [] } }) }) };
+    expect(() => expressRouterOf(app as unknown as NestExpressApplication)).toThrow(
+      'The Express router cannot list its routes: Express 5 with router 2.3+ is required',
+    );
   });
 });

@@ -10,12 +10,12 @@ import { ANY_METHOD, RouteTable, type RouteLister } from './route-table.js';
  * lists it. Paths no route has pass through (404 as before), and so do routed methods.
  *
  * Mount it before the routes; it reads the router's table on the first request, once Nest
- * has registered every route (`router` is Express 5's app router).
+ * has registered every route (`router`: Express 5's app router, see expressRouterOf).
  */
-export function answerUndeclaredMethods(router: () => RouteLister) {
+export function answerUndeclaredMethods(router: RouteLister) {
   let table: RouteTable | undefined;
   return (request: Request, response: Response, next: NextFunction): void => {
-    table ??= RouteTable.of(router().listRoutes());
+    table ??= RouteTable.of(router.listRoutes());
     const methods = table.methodsFor(request.path);
     if (methods === undefined || methods.includes(ANY_METHOD)) return next();
     if (methods.includes(request.method)) return next();
@@ -39,7 +39,10 @@ export function answerUndeclaredMethods(router: () => RouteLister) {
   };
 }
 
-/** Express 5's app router, which lists its routes (router 2.3+: `listRoutes`). */
+/**
+ * Express 5's app router, which lists its routes (router 2.3+: `listRoutes`); an older one
+ * stops start-up here rather than failing every request.
+ */
 export function expressRouterOf(app: NestExpressApplication): RouteLister {
   const express = app.getHttpAdapter().getInstance() as { router?: Partial<RouteLister> };
   if (typeof express.router?.listRoutes !== 'function') {
