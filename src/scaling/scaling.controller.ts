@@ -14,14 +14,13 @@ import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { DecisionRepository } from './decisions/decision.repository.js';
 import { decisionRow } from './decisions/decision-record.js';
 import { DecisionDto, DecisionPageDto } from './dto/decision.dto.js';
-import { DecisionsQueryDto } from './dto/decisions-query.dto.js';
+import { DEFAULT_DECISIONS_LIMIT, DecisionsQueryDto } from './dto/decisions-query.dto.js';
 import { HistoryQueryDto } from './dto/history-query.dto.js';
 import { ScalingHistoryDto, ScalingSnapshotDto, TimelinePointDto } from './dto/timeline.dto.js';
-import { ScalingTimeline } from './timeline/scaling-timeline.service.js';
 import { ScalingStatusDto } from './dto/scaling-status.dto.js';
+import { ScalingTimeline } from './timeline/scaling-timeline.service.js';
 import { ScalingService } from './scaling.service.js';
 
-const DEFAULT_DECISIONS = 50;
 /** The chart's default range. */
 const DEFAULT_HISTORY_MS = 15 * 60_000;
 const MAX_HISTORY_POINTS = 1_000;
@@ -66,7 +65,7 @@ export class ScalingController {
     description: 'limit or before is not a valid integer.',
   })
   async list(@Query() query: DecisionsQueryDto): Promise<DecisionPageDto> {
-    const limit = query.limit ?? DEFAULT_DECISIONS;
+    const limit = query.limit ?? DEFAULT_DECISIONS_LIMIT;
     const rows = await this.decisions.list(limit, query.before);
     return {
       items: rows.map((row) => DecisionDto.from(row)),
