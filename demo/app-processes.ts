@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort, startApp, type AppProcess } from '../test/support/app-process.js';
 import { policyEnv, type DemoPolicy } from './policy.js';
@@ -6,7 +7,6 @@ import { API_PORT, LOG_DIR, RESOURCE_NAME, SQLITE_FILE } from './settings.js';
 
 /** Whether a TCP port on 127.0.0.1 is free. */
 async function portIsFree(port: number): Promise<boolean> {
-  const { createServer } = await import('node:net');
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
@@ -43,7 +43,7 @@ export function startOperator(kubeconfig: string, namespace: string): Promise<Ap
 }
 
 /**
- * The api on KIADA_DEMO_PORT (3000) when free, else on a free port; on DATABASE_URL when set,
+ * The api on API_PORT when free, else on a free port; on DATABASE_URL when set,
  * else the embedded SQLite file in the demo's directory; with the demo's policy.
  */
 export async function startApi(
@@ -51,7 +51,7 @@ export async function startApi(
   namespace: string,
   policy: DemoPolicy,
 ): Promise<AppProcess> {
-  const port = (await portIsFree(API_PORT)) ? API_PORT : await freePort();
+  const port = API_PORT !== undefined && (await portIsFree(API_PORT)) ? API_PORT : await freePort();
   const databaseUrl = process.env.DATABASE_URL;
   return startDemoApp(
     'api',

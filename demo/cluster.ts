@@ -60,7 +60,7 @@ function buildControlPlane(): void {
   const cache = withClusterLib('echo "$CLUSTER_BIN_DIR"').trim();
   if (spawnSync('go', ['version']).status !== 0) {
     throw new DemoError(
-      `No cluster to run on: KUBECONFIG names none that answers, and the local control plane is not built (missing in ${cache}: ${missing.join(', ')}). ` +
+      `No cluster to run on: ${process.env.KUBECONFIG ? `KUBECONFIG=${process.env.KUBECONFIG} does not answer` : 'KUBECONFIG is not set'}, and the local control plane is not built (missing in ${cache}: ${missing.join(', ')}). ` +
         'Either install Go 1.26+ (https://go.dev/dl/) so the demo can build it, or start a cluster and point KUBECONFIG at it ' +
         '(kind: kind create cluster && export KUBECONFIG=~/.kube/config).',
     );

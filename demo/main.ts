@@ -1,10 +1,11 @@
-// `npm run demo [-- --ci | --down]`: the whole loop on one machine, through the real parts.
+// `npm run demo [-- [--ci] [--down]]`: the whole loop on one machine, through the real parts.
 // Real sign-ups, logins and logouts over HTTP -> the api counts active users and decides ->
 // KiadaServiceCount on a real Kubernetes API server -> the operator scales Deployment kiada.
 //   (no option)  start everything, run the wave with pauses, print the table, leave it running
 //   --ci         the same with no pauses and a 3 s window, then remove everything; exit 1 when
 //                a crossing did not happen (run by test/run-all.sh)
-//   --down       stop and remove what a demo started (the state file lists it)
+//   --down       stop and remove what a demo started (the state file lists it); with --ci,
+//                what a --ci run left behind (it removes everything itself unless killed)
 // Environment: KUBECONFIG, DATABASE_URL, KIADA_CLUSTER_DIR, KIADA_DEMO_DIR, KIADA_DEMO_NAMESPACE,
 // KIADA_DEMO_PORT (demo/settings.ts). README.md, "Quick start", shows what it prints.
 import { killAllApps } from '../test/support/app-process.js';
@@ -15,7 +16,7 @@ import { readState, type DemoState } from './state.js';
 import { teardown } from './teardown.js';
 import { explore, up } from './up.js';
 
-const USAGE = 'usage: npm run demo [-- --ci | --down]';
+const USAGE = 'usage: npm run demo [-- [--ci] [--down]]';
 
 async function down(): Promise<number> {
   const state = readState();
@@ -49,7 +50,7 @@ async function run(ci: boolean): Promise<number> {
     state = result.state;
     if (ci) {
       say('--ci: removing what the demo started');
-      await teardown(result.state);
+      await teardown(result.state, { keepLogs: result.failures.length > 0 });
     } else {
       print(explore(result.state));
     }
@@ -67,7 +68,9 @@ async function run(ci: boolean): Promise<number> {
     );
     if (state && ci) {
       say('--ci: removing what the demo started');
-      await teardown(state).catch((e: unknown) => say(`clean-up failed: ${String(e)}`));
+      await teardown(state, { keepLogs: true }).catch((e: unknown) =>
+        say(`clean-up failed: ${String(e)}`),
+      );
     } else if (state) {
       say('what the demo started keeps running (logs in it): npm run demo -- --down removes it');
     }
@@ -82,8 +85,8 @@ async function main(): Promise<number> {
     print(USAGE);
     return 0;
   }
-  if (unknown.length > 0 || (args.includes('--ci') && args.includes('--down'))) {
-    print(`unknown or conflicting option(s) ${args.join(' ')}: ${USAGE}`);
+  if (unknown.length > 0) {
+    print(`unknown option(s) ${args.join(' ')}: ${USAGE}`);
     return 2;
   }
   return args.includes('--down') ? down() : run(args.includes('--ci'));

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { DEMO_DIR, STATE_FILE } from './settings.js';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_DIR, LOG_DIR, STATE_FILE } from './settings.js';
 
 /** A process the demo started (`dist/main.js` in one role). */
 export interface StartedProcess {
@@ -47,7 +48,17 @@ export function writeState(state: DemoState): void {
   renameSync(`${STATE_FILE}.tmp`, STATE_FILE);
 }
 
-/** Removes the demo's directory: state file, logs, SQLite database. */
-export function removeDemoDir(): void {
-  rmSync(DEMO_DIR, { recursive: true, force: true });
+/**
+ * Removes the demo's directory (state file, logs, SQLite database); with `keepLogs`, all
+ * but the logs, so a failed run can still be read.
+ */
+export function removeDemoDir({ keepLogs = false } = {}): void {
+  if (!keepLogs) {
+    rmSync(DEMO_DIR, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of readdirSync(DEMO_DIR)) {
+    if (join(DEMO_DIR, entry) !== LOG_DIR)
+      rmSync(join(DEMO_DIR, entry), { recursive: true, force: true });
+  }
 }

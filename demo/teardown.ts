@@ -4,6 +4,7 @@ import { KSC_GROUP, KSC_PLURAL, KSC_VERSION } from '../src/kubernetes/kiada-serv
 import { kubeClients } from '../test/support/kubernetes.js';
 import { deleteNamespace } from '../test/support/namespaces.js';
 import { sleep } from '../test/support/wait.js';
+import { LOG_DIR } from './settings.js';
 import { removeDemoDir, type DemoState, type StartedProcess } from './state.js';
 import { say } from './say.js';
 
@@ -65,9 +66,10 @@ async function removeCrd(namespace: string | undefined): Promise<void> {
 /**
  * Stops and removes exactly what `state` lists: the app processes (only while they are still
  * the demo's), then the local control plane if the demo started it (its namespace goes with
- * it), else the namespace and the CRD if the demo created them; then the demo's directory.
+ * it), else the namespace and the CRD if the demo created them; then the demo's directory
+ * (but its logs, with `keepLogs`).
  */
-export async function teardown(state: DemoState): Promise<void> {
+export async function teardown(state: DemoState, { keepLogs = false } = {}): Promise<void> {
   for (const started of [...state.processes].reverse()) await stopProcess(started, state.repo);
   if (state.clusterDir) {
     const result = spawnSync('bash', ['test/cluster/stop.sh'], {
@@ -86,5 +88,6 @@ export async function teardown(state: DemoState): Promise<void> {
     }
     if (state.crdCreated) await removeCrd(state.namespace);
   }
-  removeDemoDir();
+  removeDemoDir({ keepLogs });
+  if (keepLogs) say(`kept the app's logs in ${LOG_DIR}`);
 }
