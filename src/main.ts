@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
@@ -26,6 +27,8 @@ async function bootstrap(): Promise<void> {
   const logger = new PinoLoggerService(pino);
 
   if (config.role === 'migrate') {
+    // No Nest application here: route Nest's Logger to pino, so LOG_FORMAT holds here too.
+    Logger.overrideLogger(logger);
     await runMigrations(config.database);
     return;
   }

@@ -158,7 +158,7 @@ export async function startApp(
 
 /** Creates or updates the schema with the migrate role, as the chart's hook Job does. */
 export async function migrateDatabase(databaseUrl: string): Promise<void> {
-  await run(process.execPath, ['dist/main.js'], {
+  const { stdout } = await run(process.execPath, ['dist/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
       APP_ROLE: 'migrate',
@@ -166,4 +166,20 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
       LOG_FORMAT: 'json',
     },
   });
+  // LOG_FORMAT holds in this role too (a log collector parses every line).
+  const notJson = stdout.split('\n').filter((line) => line.trim() !== '' && !isJson(line));
+  if (notJson.length > 0) {
+    throw new Error(
+      `the migrate role printed a line that is not JSON with LOG_FORMAT=json: ${notJson[0]}`,
+    );
+  }
+}
+
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }
