@@ -198,7 +198,7 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const row of observedDecisions(resource, this.activeUsers)) {
       if (this.observed.has(row.dedupeKey!)) continue;
       this.observed.add(row.dedupeKey!);
-      this.recorder.record(row, { namespace: row.namespace, name: row.name }, { event: false });
+      this.recorder.record(row);
     }
   }
 }

@@ -238,15 +238,7 @@ export class ServiceCountWriter {
       `${operation === 'create' ? 'Created' : 'Set'} KiadaServiceCount ${this.resourceName} kiadaServiceCount ${previous ?? '(new)'} -> ${decision.replicas}: ${decision.message}`,
     );
     const { namespace, resourceName: name } = this.scaling;
-    this.recorder.record(
-      decisionRow(decision, { namespace, name }),
-      {
-        namespace,
-        name,
-        uid: after.metadata.uid,
-      },
-      { event: true },
-    );
+    this.recorder.record(decisionRow(decision, { namespace, name }), { uid: after.metadata.uid });
   }
 
   private failed(error: unknown): void {

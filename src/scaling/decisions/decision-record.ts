@@ -5,7 +5,6 @@ import type { NewScalingDecision } from './decision.repository.js';
 export interface DecisionSubject {
   namespace: string;
   name: string;
-  uid?: string;
 }
 
 /** The row of a decision (pure). */

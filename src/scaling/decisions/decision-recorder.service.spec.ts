@@ -6,7 +6,6 @@ import { DecisionRecorder } from './decision-recorder.service.js';
 import type { NewScalingDecision } from './decision.repository.js';
 import { InMemoryDecisionRepository } from './testing/in-memory-decision.repository.js';
 
-const subject = { namespace: 'apps', name: 'r', uid: 'u1' };
 const row = (
   at: number,
   reason = 'TierMatched',
@@ -48,7 +47,7 @@ describe(DecisionRecorder.name, () => {
   afterEach(() => recorder.onModuleDestroy());
 
   it('stores the row and records an Event about the resource with the reason code', async () => {
-    recorder.record(row(1), subject, { event: true });
+    recorder.record(row(1), { uid: 'u1' });
     await recorder.idle();
     expect(repository.rows).toEqual([expect.objectContaining({ id: 1, reason: 'TierMatched' })]);
     expect(kube.events).toEqual([
@@ -67,8 +66,8 @@ describe(DecisionRecorder.name, () => {
 
   it('keeps decisions while the database is down and stores them in order when it is back', async () => {
     repository.failNext(3);
-    recorder.record(row(1), subject, { event: false });
-    recorder.record(row(2, 'ScaleDownHeld'), subject, { event: false });
+    recorder.record(row(1));
+    recorder.record(row(2, 'ScaleDownHeld'));
     await recorder.idle();
     expect(repository.rows).toEqual([]);
     await clock.advance(1_000); // second failure
@@ -79,8 +78,8 @@ describe(DecisionRecorder.name, () => {
   });
 
   it('keeps one row per dedupe key, whoever records it', async () => {
-    recorder.record(row(5, 'Paused', 'apps/r/Paused/t'), subject, { event: false });
-    recorder.record(row(5, 'Paused', 'apps/r/Paused/t'), subject, { event: false });
+    recorder.record(row(5, 'Paused', 'apps/r/Paused/t'));
+    recorder.record(row(5, 'Paused', 'apps/r/Paused/t'));
     await recorder.idle();
     expect(repository.rows).toHaveLength(1);
     expect(kube.events).toEqual([]);

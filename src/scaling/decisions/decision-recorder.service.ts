@@ -8,7 +8,6 @@ import { KSC_API_VERSION, KSC_KIND } from '../../kubernetes/kiada-service-count.
 import { EventApi } from '../../kubernetes/ports/event.api.js';
 import { ScalingMetrics } from '../scaling.metrics.js';
 import { DecisionRepository, NewScalingDecision } from './decision.repository.js';
-import type { DecisionSubject } from './decision-record.js';
 
 /** Decisions kept in memory while the database is unreachable; past it the oldest go. */
 export const MAX_PENDING_DECISIONS = 10_000;
@@ -42,10 +41,11 @@ export class DecisionRecorder implements OnModuleDestroy {
   }
 
   /**
-   * Records `row`; with `event`, also as a Kubernetes Event about `subject` (the operator
-   * records its own Events for what it observed, so decisions learned from it pass false).
+   * Records `row`; with `event`, also as a Kubernetes Event about the row's resource (`uid`:
+   * the resource's, when known). The operator records its own Events for what it observed,
+   * so decisions learned from it pass none.
    */
-  record(row: NewScalingDecision, subject: DecisionSubject, { event }: { event: boolean }): void {
+  record(row: NewScalingDecision, event?: { uid?: string }): void {
     this.metrics.decisions.inc({ reason: row.reason });
     this.pending.push(row);
     if (this.pending.length > MAX_PENDING_DECISIONS) {
@@ -57,7 +57,7 @@ export class DecisionRecorder implements OnModuleDestroy {
     this.metrics.decisionsPending.set(this.pending.length);
     if (!this.queue.isScheduled(STORE)) this.queue.add(STORE);
     this.recorded.next(row);
-    if (event) void this.recordEvent(row, subject);
+    if (event) void this.recordEvent(row, event.uid);
   }
 
   /** Every decision as it is recorded, before it is stored (the dashboard's live stream). */
@@ -97,16 +97,16 @@ export class DecisionRecorder implements OnModuleDestroy {
     this.failures.succeeded();
   }
 
-  private async recordEvent(row: NewScalingDecision, subject: DecisionSubject): Promise<void> {
+  private async recordEvent(row: NewScalingDecision, uid: string | undefined): Promise<void> {
     try {
       await this.events.recordEvent({
-        namespace: subject.namespace,
+        namespace: row.namespace,
         involvedObject: {
           apiVersion: KSC_API_VERSION,
           kind: KSC_KIND,
-          name: subject.name,
-          namespace: subject.namespace,
-          ...(subject.uid ? { uid: subject.uid } : {}),
+          name: row.name,
+          namespace: row.namespace,
+          ...(uid ? { uid } : {}),
         },
         type: 'Normal',
         reason: row.reason,
