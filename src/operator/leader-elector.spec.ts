@@ -1,5 +1,7 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
-import { LeaderElector } from './leader-elector.js';
+import { LeaderElector, NO_CLUSTER_REMINDER_MS } from './leader-elector.js';
 import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
 
 const LEASE = { namespace: 'kiada', name: 'kiada-autoscaler-operator' };
@@ -105,6 +107,24 @@ describe(LeaderElector.name, () => {
     expect(log).toEqual(['a leads', 'a stopped']);
     await clock.advance(2_000);
     expect(log).toEqual(['a leads', 'a stopped', 'a leads']);
+  });
+
+  it('says that no cluster is configured every 5 minutes, not every attempt', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const retries = (10 * 60_000) / TIMING.retryPeriodMs + 1;
+      kube.failNext('getLease', 0, retries + 1, 'NotConfigured');
+      const a = candidate('a');
+      await flushPromises();
+      await clock.advance(10 * 60_000); // 301 failed attempts
+      const said = warn.mock.calls.filter(([message]) =>
+        String(message).startsWith('injected 0 on getLease'),
+      );
+      expect(said).toHaveLength((10 * 60_000) / NO_CLUSTER_REMINDER_MS); // at 5 and 10 min (start-up said it)
+      expect(a.isLeader).toBe(false);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('steps down at once when another process holds the Lease', async () => {

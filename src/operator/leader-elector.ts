@@ -24,6 +24,9 @@ export interface LeaderCallbacks {
 
 type Attempt = 'held' | 'taken' | 'failed';
 
+/** With no cluster configured at all, say so at most this often (not every retry period). */
+export const NO_CLUSTER_REMINDER_MS = 5 * 60_000;
+
 /**
  * Leader election on a coordination.k8s.io/v1 Lease, after client-go's leaderelection:
  * a candidate takes the Lease when it is free, released, or not renewed for its duration
@@ -41,6 +44,8 @@ export class LeaderElector {
   /** Failed attempts in a row, logged sparingly (an unreachable API server fails every period). */
   private readonly failures: FailureStreak;
   private timer?: Timer;
+  /** When the no-cluster line was last logged. */
+  private noClusterSaidAt?: number;
   private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
@@ -147,12 +152,25 @@ export class LeaderElector {
         );
       return 'held';
     } catch (error) {
+      const notConfigured = error instanceof KubernetesApiError && error.notConfigured;
       this.failures.failed(
         `Lease ${namespace}/${name} (attempt ${this.failures.count + 1}): ${errorMessage(error)}`,
-        error instanceof KubernetesApiError && error.notConfigured ? 'debug' : 'warn',
+        notConfigured ? 'debug' : 'warn',
       );
+      if (notConfigured) this.remindNoCluster(error, now);
       return 'failed';
     }
+  }
+
+  /**
+   * The first-run line (no cluster at all) every 5 minutes; not at the first failure, as the
+   * Kubernetes configuration said it at start-up.
+   */
+  private remindNoCluster(error: KubernetesApiError, now: number): void {
+    this.noClusterSaidAt ??= now;
+    if (now - this.noClusterSaidAt < NO_CLUSTER_REMINDER_MS) return;
+    this.noClusterSaidAt = now;
+    this.logger.warn(error.message);
   }
 
   /** Remembers when the Lease last changed, by this process's clock. */

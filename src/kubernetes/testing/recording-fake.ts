@@ -18,12 +18,15 @@ export abstract class RecordingFake<M extends string> {
   private readonly failures: Array<{ method: M; error: KubernetesApiError }> = [];
   private readonly writes = new Map<string, number>();
 
-  /** The next `times` calls of `method` reject with this status (0 = unreachable). */
-  failNext(method: M, statusCode: number, times = 1): void {
+  /**
+   * The next `times` calls of `method` reject with this status (0 = unreachable), and
+   * `reason` (e.g. `NotConfigured`: no cluster configured at all).
+   */
+  failNext(method: M, statusCode: number, times = 1, reason?: string): void {
     for (let i = 0; i < times; i++) {
       this.failures.push({
         method,
-        error: new KubernetesApiError(statusCode, `injected ${statusCode} on ${method}`),
+        error: new KubernetesApiError(statusCode, `injected ${statusCode} on ${method}`, reason),
       });
     }
   }
