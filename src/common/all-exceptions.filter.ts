@@ -37,7 +37,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const requestId = typeof request.id === 'string' ? request.id : undefined;
     const { status, messages } = this.describe(exception);
     if (status === 503) {
-      this.logger.warn(`database unreachable: ${errorMessage(exception)}`);
+      this.logger.warn(
+        isDatabaseUnavailable(exception)
+          ? `database unreachable: ${errorMessage(exception)}`
+          : `503: ${Array.isArray(messages) ? messages.join('; ') : messages}`,
+      );
       if (!response.headersSent) {
         response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
       }
@@ -51,6 +55,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { status: number; messages: string | string[] } {
+    // Nest's Express adapter wraps body-parser's errors in an HttpException (cause: the error).
+    const parserMessage = bodyParserMessage(
+      exception instanceof HttpException ? exception.cause : exception,
+    );
+    if (parserMessage) return parserMessage;
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
       const message =
@@ -58,14 +67,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
           ? (body as { message: string | string[] }).message
           : exception.message;
       return { status: exception.getStatus(), messages: message };
-    }
-    const parserError = exception as BodyParserError;
-    const status = parserError?.status ?? parserError?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500 && parserError.type) {
-      return {
-        status,
-        messages: BODY_PARSER_MESSAGES[parserError.type] ?? 'The request body could not be read.',
-      };
     }
     if (isDatabaseUnavailable(exception)) {
       return {
@@ -75,4 +76,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return { status: 500, messages: 'Internal server error.' };
   }
+}
+
+/** Our words for a body-parser error (its own quote the body or name internals). */
+function bodyParserMessage(error: unknown): { status: number; messages: string } | undefined {
+  const parserError = error as BodyParserError | undefined;
+  const status = parserError?.status ?? parserError?.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500 || !parserError?.type) {
+    return undefined;
+  }
+  return {
+    status,
+    messages: BODY_PARSER_MESSAGES[parserError.type] ?? 'The request body could not be read.',
+  };
 }

@@ -53,6 +53,20 @@ describe('auth input validation (MariaDB)', () => {
           .send('{"username": "newuser", "password": ')
           .expect(400);
         expectErrorBody(response.body, 400);
+        // Our words, not the JSON parser's (which quote the body back).
+        expect(response.body.message).toBe('The request body is not valid JSON.');
+        expect(await countRows(dataSource, 'users')).toBe(users);
+      });
+
+      it('rejects a charset it cannot read with 415, in our words', async () => {
+        const users = await countRows(dataSource, 'users');
+        const response = await request(app.getHttpServer())
+          .post(path)
+          .set('Content-Type', 'application/json; charset=latin1')
+          .send('{"username": "newuser", "password": "password-1"}')
+          .expect(415);
+        expectErrorBody(response.body, 415);
+        expect(response.body.message).toBe('The request body charset is not supported.');
         expect(await countRows(dataSource, 'users')).toBe(users);
       });
 
@@ -63,6 +77,7 @@ describe('auth input validation (MariaDB)', () => {
           .send({ username: 'newuser', password: 'password-1', padding: 'x'.repeat(200_000) })
           .expect(413);
         expectErrorBody(response.body, 413);
+        expect(response.body.message).toBe('The request body is too large.');
         expect(await countRows(dataSource, 'users')).toBe(users);
       });
 
