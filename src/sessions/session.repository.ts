@@ -32,6 +32,8 @@ export interface StoredSession {
   data: string;
   /** Epoch ms the database holds as its expiry. */
   expiresAt: number;
+  /** Epoch ms of the log-in (the absolute lifetime counts from it); null for seeded rows. */
+  createdAt: number | null;
 }
 
 /**
@@ -52,12 +54,20 @@ export class SessionRepository {
    * expiry was written), or null. A row without created_at (seeded) is judged by its expiry.
    */
   async find(sid: string, now: number, lifetimeMs: number): Promise<StoredSession | null> {
-    const [row] = await this.runner.query<Array<{ data: string; expires_at: unknown }>>(
-      'SELECT data, expires_at FROM sessions WHERE sid = ? AND expires_at > ? ' +
+    const [row] = await this.runner.query<
+      Array<{ data: string; expires_at: unknown; created_at: unknown }>
+    >(
+      'SELECT data, expires_at, created_at FROM sessions WHERE sid = ? AND expires_at > ? ' +
         'AND (created_at IS NULL OR created_at > ?)',
       [sid, now, now - lifetimeMs],
     );
-    return row ? { data: row.data, expiresAt: toNumber(row.expires_at) } : null;
+    return row
+      ? {
+          data: row.data,
+          expiresAt: toNumber(row.expires_at),
+          createdAt: row.created_at === null ? null : toNumber(row.created_at),
+        }
+      : null;
   }
 
   /**

@@ -115,8 +115,7 @@ describe('auth throttling across two api processes (MariaDB)', () => {
       expect(Number(locked.retryAfter)).toBeGreaterThan(LOCKOUT_BASE_SECONDS - 5);
       expect(Number(locked.retryAfter)).toBeLessThanOrEqual(LOCKOUT_BASE_SECONDS);
     }
-    // The same user from address B is not affected, on either replica. (7 attempts for
-    // dana in all: within the per-username rate limit, which is another matter.)
+    // The same user from address B is not affected, on either replica.
     expect((await login(b, addressB, 'dana', 'wrong-password')).status).toBe(401);
     expect((await login(a, addressB, 'dana', password)).status).toBe(200);
   });

@@ -33,10 +33,11 @@ describe('auth throttling (MariaDB)', () => {
     await login('ip-user-5', '203.0.113.2').expect(401);
   });
 
-  it('answers 429 after the limit per username, from any IP', async () => {
-    for (let i = 0; i < 3; i += 1) await login('victim', `198.51.100.${i + 1}`).expect(401);
-    const throttled = await login('Victim', '198.51.100.50').expect(429);
-    expectErrorBody(throttled.body, 429);
+  it('does not let attempts naming a user from other IPs throttle that user', async () => {
+    // Past the limit of 3 in all, but each from its own address: none is throttled...
+    for (let i = 0; i < 5; i += 1) await login('victim', `198.51.100.${i + 1}`).expect(401);
+    // ...and the owner, from their own address, is not kept out (wrong password here: 401).
+    await login('Victim', '198.51.100.50').expect(401);
   });
 
   it('throttles sign-up too', async () => {

@@ -86,7 +86,11 @@ export class DatabaseSessionStore extends session.Store {
           this.knownExpiry.delete(sid);
           return callback(null, null);
         }
-        this.knownExpiry.set(sid, { expiresAt: found.expiresAt, capped: false });
+        // Capped: the expiry is at the absolute lifetime's end already, no touch can move it
+        // (each request reads before it touches, so this is what touch sees).
+        const capped =
+          found.createdAt !== null && found.expiresAt >= found.createdAt + this.lifetimeMs;
+        this.knownExpiry.set(sid, { expiresAt: found.expiresAt, capped });
         callback(null, JSON.parse(found.data) as SessionData);
       },
       (error: unknown) => callback(error),

@@ -18,7 +18,10 @@ export function attemptedUsername(body: unknown): string | undefined {
  * Rate limit for sign-up and log-in (UseGuards on those routes only): at most
  * AUTH_THROTTLE_LIMIT attempts per AUTH_THROTTLE_TTL_SECONDS fixed window per route, both
  * per client IP (req.ip, so TRUST_PROXY decides whether X-Forwarded-For counts) and per
- * username (case-insensitive, like usernames). A limit of 0 turns it off (load tests).
+ * username from that IP (case-insensitive, like usernames). A limit of 0 turns it off (load
+ * tests). Not per username alone: then anyone could keep any user from logging in, from
+ * every address, by naming them in ~20 requests a minute (OWASP: no lock-out an attacker
+ * can trigger for someone else).
  * Over the limit: 429 in the one error shape, with Retry-After.
  *
  * The windows live in the ThrottleStore, the database in the app: every api replica counts
@@ -52,7 +55,8 @@ export class AuthThrottleGuard implements CanActivate {
     const route = `${context.getClass().name}.${context.getHandler().name}`;
     const username = attemptedUsername(request.body);
     const keys = [`${route}|ip|${request.ip ?? 'unknown'}`];
-    if (username !== undefined) keys.push(`${route}|username|${username}`);
+    if (username !== undefined)
+      keys.push(`${route}|username|${username}|ip|${request.ip ?? 'unknown'}`);
 
     const now = this.clock.now();
     const windows = await this.store.hit(keys, this.ttlMs, now);
