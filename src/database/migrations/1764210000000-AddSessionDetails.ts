@@ -3,8 +3,11 @@ import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
 /**
  * What a user sees of their sessions (GET /auth/sessions) and what the absolute lifetime
  * (SESSION_ABSOLUTE_TTL_SECONDS) is measured from: when the session was created (log-in),
- * when it was last written, and the browser's User-Agent. Sessions already there count as
- * created now (the absolute lifetime starts at the upgrade). Table API: MySQL and SQLite.
+ * when it was last written, and the browser's User-Agent. Sessions already there keep NULL:
+ * they are judged by their expiry, and their first counted write sets created_at (the
+ * absolute lifetime starts then). No back-fill: an UPDATE of every row would lock the table
+ * while the old pods still serve (the migration runs as a pre-upgrade hook). Table API:
+ * MySQL and SQLite.
  */
 export class AddSessionDetails1764210000000 implements MigrationInterface {
   name = 'AddSessionDetails1764210000000';
@@ -15,8 +18,6 @@ export class AddSessionDetails1764210000000 implements MigrationInterface {
       new TableColumn({ name: 'last_seen_at', type: 'bigint', isNullable: true }),
       new TableColumn({ name: 'user_agent', type: 'varchar', length: '255', isNullable: true }),
     ]);
-    const now = Date.now();
-    await queryRunner.query('UPDATE sessions SET created_at = ?, last_seen_at = ?', [now, now]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
