@@ -39,9 +39,17 @@ function redraw(): void {
   caption.textContent = `Last change at ${formatTime(last.t)}: ${formatCount(last.users)} active users, ${formatCount(last.desired)} desired, ${formatCount(last.ready)} ready replicas.`;
 }
 
-/** Loads the chosen range from history (also what fills a gap after a reconnect). */
+let historyRequests = 0;
+
+/**
+ * Loads the chosen range from history (also what fills a gap after a reconnect). Only the
+ * latest request counts: an older one (a range changed, then a reconnect) answering late
+ * must not replace newer data.
+ */
 async function loadHistory(): Promise<void> {
+  const request = ++historyRequests;
   const history = await fetchHistory(rangeMs / 1000);
+  if (request !== historyRequests) return;
   data.replacePoints(history.points.map(toChartPoint));
   data.addDecisions(history.decisions);
   renderDecisionLog(data.decisions);

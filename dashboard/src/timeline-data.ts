@@ -30,6 +30,13 @@ export class TimelineData {
     if (firstKept > 1) this.points.splice(0, firstKept - 1);
   }
 
+  /** Forgets decisions older than the longest range. */
+  private pruneDecisions(): void {
+    const cutoff = Date.now() - KEEP_MS;
+    const firstKept = this.decisions.findIndex((d) => Date.parse(d.at) >= cutoff);
+    if (firstKept > 0) this.decisions.splice(0, firstKept);
+  }
+
   /** Replaces the points with a range from history, keeping newer ones already held. */
   replacePoints(points: ChartPoint[]): void {
     const newer = this.points.filter((p) => p.t > (points[points.length - 1]?.t ?? -Infinity));
@@ -45,6 +52,7 @@ export class TimelineData {
       this.decisions.push(decision);
     }
     this.decisions.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    this.pruneDecisions();
   }
 
   get lastPoint(): ChartPoint | undefined {

@@ -36,11 +36,12 @@ export function configureHttpApp(
   // needs none); only Swagger UI under /docs gets the inline scripts it needs. Not
   // upgrade-insecure-requests: the api is often reached over plain HTTP inside a cluster
   // (a Service name), where upgraded requests for the page's files would fail.
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } } }));
+  const directives = { 'upgrade-insecure-requests': null };
+  app.use(helmet({ contentSecurityPolicy: { directives } }));
   app.use(
     '/docs',
     helmet.contentSecurityPolicy({
-      directives: { 'script-src': ["'self'", "'unsafe-inline'"] },
+      directives: { ...directives, 'script-src': ["'self'", "'unsafe-inline'"] },
     }),
   );
   app.use(answerUndeclaredMethods(expressRouterOf(app)));

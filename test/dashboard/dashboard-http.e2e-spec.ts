@@ -60,7 +60,11 @@ describe('dashboard over HTTP', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = response.body!.getReader();
     let text = '';
-    while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('\n\n')) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`the stream ended before its first event: ${JSON.stringify(text)}`);
+      text += new TextDecoder().decode(value);
+    }
     controller.abort();
     const fields = Object.fromEntries(
       text

@@ -50,6 +50,8 @@ export interface SchemathesisOptions {
   env?: Record<string, string>;
   /** Prefix of the progress lines printed while it runs. */
   label: string;
+  /** st is killed past this (default 8 minutes), so it never outlives a timed-out test. */
+  timeoutMs?: number;
 }
 
 /** The `st` command test/support/schemathesis.sh installed (test/e2e.sh exports it). */
@@ -75,6 +77,7 @@ export async function runSchemathesis({
   configFile,
   env = {},
   label,
+  timeoutMs = 8 * 60_000,
 }: SchemathesisOptions): Promise<SchemathesisRun> {
   const workDir = mkdtempSync(join(tmpdir(), 'kiada-schemathesis-'));
   const reportPath = join(workDir, 'report.json');
@@ -113,8 +116,22 @@ export async function runSchemathesis({
         };
         child.stdout.on('data', progress);
         child.stderr.on('data', progress);
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ exitCode: code, output: captured }));
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(
+            new Error(
+              `st ran longer than ${timeoutMs} ms and was killed:\n${captured.slice(-4000)}`,
+            ),
+          );
+        }, timeoutMs);
+        child.on('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ exitCode: code, output: captured });
+        });
       },
     );
     let report: SchemathesisReport;

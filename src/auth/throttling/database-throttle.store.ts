@@ -2,15 +2,13 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../../database/transaction-runner.js';
+import { toNumber } from '../../sessions/session-sql.js';
 import { ThrottleStore, type FailureState, type WindowState } from './throttle-store.js';
 
 /** Rows are keyed by the SHA-256 of the key: fixed length, whatever the username. */
 function keyHash(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
-
-/** mysql2 returns BIGINT columns as strings, better-sqlite3 as numbers. */
-const toNumber = (value: unknown): number => Number(value);
 
 /**
  * The ThrottleStore in the database (tables `auth_rate_limits`, `login_failures`), shared

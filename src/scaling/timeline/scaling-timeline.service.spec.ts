@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Logger, MessageEvent } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { ScalingController } from '../scaling.controller.js';
@@ -68,10 +69,18 @@ describe('ScalingTimeline', () => {
     expect(points()[points().length - 1].activeUsers).toBe(h.source.count);
   });
 
-  it('sends nothing while nothing changes', async () => {
+  it('sends only a keep-alive ping every 20 s while nothing changes', async () => {
+    const timersBefore = h.clock.pendingTimers;
     listen();
     await h.clock.advance(60_000);
-    expect(received).toHaveLength(1);
+    expect(received.map((e) => [e.type, e.at - received[0].at])).toEqual([
+      ['point', 0],
+      ['ping', 20_000],
+      ['ping', 40_000],
+      ['ping', 60_000],
+    ]);
+    subscription!.unsubscribe();
+    expect(h.clock.pendingTimers).toBe(timersBefore); // a client that leaves leaves no timer
   });
 
   it('sends a decision at once, not throttled', async () => {
@@ -88,6 +97,19 @@ describe('ScalingTimeline', () => {
       previousReplicas: 2,
       replicas: 3,
     });
+  });
+
+  it("sends this replica's decision even when another replica's write was the one recorded", async () => {
+    // Another replica wrote and recorded the crossing first: this one records nothing.
+    const record = jest.spyOn(h.recorder, 'record').mockImplementation(() => undefined);
+    listen();
+    h.source.count = 1_500;
+    h.login();
+    await h.clock.advance(0);
+    expect(received.filter((e) => e.type === 'decision').map((e) => e.data)).toEqual([
+      expect.objectContaining({ reason: 'TierMatched', activeUsers: 1_500, replicas: 3 }),
+    ]);
+    record.mockRestore();
   });
 
   it('ends every stream when the application shuts down, and a stream opened later at once', () => {

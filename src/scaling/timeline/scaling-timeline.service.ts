@@ -11,14 +11,18 @@ import {
   Subscription,
   concat,
   defer,
+  filter,
   map,
   merge,
   of,
   takeUntil,
 } from 'rxjs';
 import { Clock } from '../../common/clock.js';
+import type { Decision } from '../decision.js';
 import { DecisionRecorder } from '../decisions/decision-recorder.service.js';
+import { decisionRow } from '../decisions/decision-record.js';
 import { DecisionDto } from '../dto/decision.dto.js';
+import { MAX_HISTORY_SECONDS } from '../dto/history-query.dto.js';
 import { ScalingSnapshotDto } from '../dto/timeline.dto.js';
 import { ScalingResourceView } from '../scaling-resource.view.js';
 import { ScalingService } from '../scaling.service.js';
@@ -35,15 +39,21 @@ import {
 /** Points go to the stream at most this often while something changes. */
 export const STREAM_INTERVAL_MS = 250;
 /** How long this process keeps points for the chart's history (its longest range). */
-export const HISTORY_RETENTION_MS = 6 * 3_600_000;
+export const HISTORY_RETENTION_MS = MAX_HISTORY_SECONDS * 1000;
 /** A client that lost the stream tries again after this long (the SSE `retry` field). */
 export const STREAM_RETRY_MS = 1_000;
+/**
+ * A quiet stream sends a `ping` this often: proxies close idle connections (nginx after
+ * 60 s), and a write is how a server learns that a client vanished.
+ */
+export const STREAM_KEEPALIVE_MS = 20_000;
 
 /**
  * The dashboard's data in this api process: every change of the active users, the decision
  * or the resource's status becomes a snapshot; snapshots go to the live stream (at most one
  * per STREAM_INTERVAL_MS, the latest, shared by every client) and into the in-memory
- * history; decisions go to the stream at once. Aggregates only, no usernames.
+ * history; decisions go to the stream at once, on every api replica. Aggregates only, no
+ * usernames.
  */
 @Injectable()
 export class ScalingTimeline implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -54,6 +64,7 @@ export class ScalingTimeline implements OnApplicationBootstrap, BeforeApplicatio
   private readonly throttle: LatestThrottle<ScalingSnapshot>;
   private readonly subscriptions: Subscription[] = [];
   private last: ScalingSnapshot | undefined;
+  private lastDecision: Decision | null = null;
   private shuttingDown = false;
 
   constructor(
@@ -71,7 +82,12 @@ export class ScalingTimeline implements OnApplicationBootstrap, BeforeApplicatio
     this.subscriptions.push(
       this.scaling.changes$.subscribe(() => this.update()),
       this.view.changes$.subscribe(() => this.update()),
-      this.recorder.recorded$.subscribe((row) => this.decisions.next(DecisionDto.from(row))),
+      // What the operator reported (pauses, fallbacks): every replica records those. This
+      // api's own decisions come from ScalingService (update): only one replica's write
+      // lands and is recorded, but every replica makes the same decision.
+      this.recorder.recorded$
+        .pipe(filter((row) => row.dedupeKey !== null))
+        .subscribe((row) => this.decisions.next(DecisionDto.from(row))),
     );
     this.update();
   }
@@ -110,10 +126,19 @@ export class ScalingTimeline implements OnApplicationBootstrap, BeforeApplicatio
     const decisions = this.decisions.pipe(
       map((decision): MessageEvent => ({ type: 'decision', data: decision })),
     );
-    return merge(points, decisions).pipe(takeUntil(this.closed));
+    const pings = every(this.clock, STREAM_KEEPALIVE_MS).pipe(
+      map((): MessageEvent => ({ type: 'ping', data: '' })),
+    );
+    return merge(points, decisions, pings).pipe(takeUntil(this.closed));
   }
 
   private update(): void {
+    const { lastDecision } = this.scaling.state;
+    if (lastDecision && lastDecision !== this.lastDecision) {
+      this.lastDecision = lastDecision;
+      const { namespace, name } = this.scaling.state.resource;
+      this.decisions.next(DecisionDto.from(decisionRow(lastDecision, { namespace, name })));
+    }
     const next = this.snapshotNow();
     if (this.last && sameSnapshot(this.last, next)) return;
     this.last = next;
@@ -124,6 +149,17 @@ export class ScalingTimeline implements OnApplicationBootstrap, BeforeApplicatio
   private snapshotNow(): ScalingSnapshot {
     return scalingSnapshot(this.clock.now(), this.scaling.state, this.view.current());
   }
+}
+
+/** Emits every `periodMs` by the injected clock (rxjs's interval would need real time). */
+function every(clock: Clock, periodMs: number): Observable<void> {
+  return new Observable<void>((subscriber) => {
+    let timer = clock.setTimeout(function tick() {
+      subscriber.next();
+      timer = clock.setTimeout(tick, periodMs);
+    }, periodMs);
+    return () => timer.cancel();
+  });
 }
 
 function pointEvent(snapshot: ScalingSnapshot): MessageEvent {
