@@ -32,6 +32,8 @@ export interface StartAppOptions {
   nodeEnv?: string;
   /** Wait until GET /healthz answers 200 before returning (default true). */
   waitHealthy?: boolean;
+  /** Node options before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 const running = new Set<ChildProcess>();
@@ -72,12 +74,12 @@ function procStatusKb(pid: number | undefined, field: string): number | null {
 export async function startApp(
   role: AppRole,
   env: Record<string, string>,
-  { logFile, nodeEnv = 'test', waitHealthy = true }: StartAppOptions = {},
+  { logFile, nodeEnv = 'test', waitHealthy = true, nodeArgs = [] }: StartAppOptions = {},
 ): Promise<AppProcess> {
   // PORT in `env` keeps an address across restarts (a browser test reconnecting).
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const out = logFile === undefined ? 'pipe' : openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
