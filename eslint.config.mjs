@@ -19,5 +19,5 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-restricted-properties': 'off' } },
+  { files: ['src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'demo/**/*.ts'], rules: { 'no-restricted-properties': 'off' } },
 );

@@ -5,6 +5,8 @@
 # - Kubernetes: the cluster KUBECONFIG names when it answers (kind, a real cluster), else the
 #   local control plane of test/cluster/ (built on first use, cached outside the repository),
 #   started here and stopped again at the end.
+# - schemathesis (PyPI, Python 3.11+): test/support/schemathesis.sh installs it once into
+#   ~/.cache/kiada-autoscaler/schemathesis-venv (KIADA_SCHEMATHESIS_VENV).
 # Extra arguments go to Jest (e.g. a path filter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,8 @@ fi
 # helm renders the chart's RBAC for the suites; use the cached build when none is on PATH.
 command -v helm >/dev/null || eval "$(bash test/cluster/build.sh --env helm)"
 command -v helm >/dev/null || { services_log "helm is needed on PATH (test/cluster/build.sh helm builds it)"; exit 1; }
+# schemathesis for the OpenAPI conformance suite: a virtualenv cached outside the repository.
+eval "$(bash test/support/schemathesis.sh --env)"
 
 # The dashboard's browser test drives Debian's chromium with playwright-core (no download).
 if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what the tests need, then runs lint,
-# prettier --check, unit tests, the MariaDB e2e suite, the suites against a real Kubernetes API server, and
-# the container image check (built with buildah, run with podman, no Docker engine).
+# prettier --check, unit tests, the MariaDB e2e suite, the suites against a real Kubernetes API server, the
+# demo (`npm run demo -- --ci`), and the container image check (built with buildah, run with podman, no Docker engine).
 # MariaDB and the cluster are started once and shared by the e2e suite and the image check.
 # Idempotent: safe to run twice on one machine.
 set -euo pipefail
@@ -39,6 +39,9 @@ if [ -n "$SERVICES_STARTED_CLUSTER" ]; then
   export KIADA_CLUSTER_RESTART_APISERVER="bash test/cluster/restart-apiserver.sh"
 fi
 npm run test:e2e -- --ci
+
+step "demo: npm run demo -- --ci (sign-ups and logins over HTTP scale Deployment kiada on the cluster above)"
+npm run demo -- --ci
 
 step "container image: Dockerfile built with buildah, every role run with podman as the chart runs it"
 bash test/image/check.sh

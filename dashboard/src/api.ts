@@ -60,9 +60,10 @@ async function getJson<T>(path: string): Promise<T> {
 
 export const fetchStatus = () => getJson<WireStatus>('../scaling/status');
 
-export const fetchHistory = (from: number, to: number) =>
+/** The last `seconds` (1 to 21600), up to now. */
+export const fetchHistory = (seconds: number) =>
   getJson<WireHistory>(
-    `../scaling/history?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`,
+    `../scaling/history?seconds=${Math.min(21_600, Math.max(1, Math.ceil(seconds)))}`,
   );
 
 export const fetchDecisions = (limit: number) =>

@@ -40,8 +40,8 @@ function redraw(): void {
 }
 
 /** Loads the chosen range from history (also what fills a gap after a reconnect). */
-async function loadHistory(from: number): Promise<void> {
-  const history = await fetchHistory(from, Date.now());
+async function loadHistory(): Promise<void> {
+  const history = await fetchHistory(rangeMs / 1000);
   data.replacePoints(history.points.map(toChartPoint));
   data.addDecisions(history.decisions);
   renderDecisionLog(data.decisions);
@@ -72,7 +72,7 @@ function connect(): void {
     renderConnection('live');
     if (broken) {
       broken = false;
-      void loadHistory(Date.now() - rangeMs).catch(() => undefined);
+      void loadHistory().catch(() => undefined);
     }
   });
   source.addEventListener('point', (event) => onSnapshot(JSON.parse(event.data) as WireSnapshot));
@@ -95,7 +95,7 @@ async function start(): Promise<void> {
   chart.setPolicy(policy);
   document.getElementById('resource')!.textContent =
     `KiadaServiceCount ${status.resource.namespace}/${status.resource.name}`;
-  const [decisions] = await Promise.all([fetchDecisions(50), loadHistory(Date.now() - rangeMs)]);
+  const [decisions] = await Promise.all([fetchDecisions(50), loadHistory()]);
   data.addDecisions(decisions);
   renderDecisionLog(data.decisions);
   connect();
@@ -105,7 +105,7 @@ async function start(): Promise<void> {
 
 rangeSelect.addEventListener('change', () => {
   rangeMs = Number(rangeSelect.value) * 1000;
-  void loadHistory(Date.now() - rangeMs).catch(() => undefined);
+  void loadHistory().catch(() => undefined);
 });
 
 start().catch(() => {

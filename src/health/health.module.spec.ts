@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import request from 'supertest';
+import { AllExceptionsFilter } from '../common/all-exceptions.filter.js';
 import { HealthModule } from './health.module.js';
 
 describe(HealthModule.name, () => {
@@ -38,5 +40,26 @@ describe(HealthModule.name, () => {
     expect(response.status).toBe(200);
     expect(response.body.details).toEqual({ database: { status: 'up' } });
     expect(pinged).toEqual(['database']);
+  });
+
+  it('a failing check is a 503 in the one error shape that names the check', async () => {
+    const pingCheck = async (key: string) => ({
+      [key]: { status: 'down' as const, message: 'connect ECONNREFUSED 127.0.0.1:3306' },
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [HealthModule.forRoot({ withDatabase: true })],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    })
+      .overrideProvider(TypeOrmHealthIndicator)
+      .useValue({ pingCheck })
+      .compile();
+    app = await moduleRef.createNestApplication({ logger: false }).init();
+    const response = await request(app.getHttpServer()).get('/readyz');
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'Not ready: database is down (connect ECONNREFUSED 127.0.0.1:3306).',
+    });
   });
 });

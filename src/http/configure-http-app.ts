@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/index.js';
 import { requestLogging } from '../logging/request-logging.middleware.js';
 import { serveDashboard } from '../dashboard/serve-dashboard.js';
 import { setUpSwagger } from './swagger.js';
+import { answerUndeclaredMethods, expressRouterOf } from './undeclared-method.middleware.js';
 import { VALIDATION_OPTIONS } from './validation.js';
 
 /** Options of the Nest application, shared by main.ts and the e2e tests. */
@@ -20,7 +21,8 @@ export const HTTP_APP_OPTIONS = {
 /**
  * The HTTP pipeline shared by main.ts and the e2e tests, so tests exercise exactly what
  * users get: request ids and logs, security headers, body limits, strict DTO validation.
- * Sessions and passport are wired by AuthModule itself.
+ * Sessions and passport are wired by AuthModule itself. An undeclared method on a routed
+ * path is a 405 with Allow before any of them runs.
  */
 export function configureHttpApp(
   app: NestExpressApplication,
@@ -41,6 +43,7 @@ export function configureHttpApp(
       directives: { 'script-src': ["'self'", "'unsafe-inline'"] },
     }),
   );
+  app.use(answerUndeclaredMethods(expressRouterOf(app)));
   app.useBodyParser('json', { limit: config.http.bodyLimit, strict: true });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));

@@ -1,8 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { SESSION_COOKIE_NAME } from '../auth/auth.constants.js';
+import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { applyApiContract } from './openapi-contract.js';
 
-/** Swagger UI at /docs and the OpenAPI JSON at /docs-json, with the session cookie as scheme. */
+/**
+ * Swagger UI at /docs and the OpenAPI JSON at /docs-json, with the session cookie as scheme.
+ * The scheme is named after the cookie, so `@ApiCookieAuth(SESSION_COOKIE_NAME)` refers to it.
+ */
 export function setUpSwagger(app: INestApplication): void {
   const document = SwaggerModule.createDocument(
     app,
@@ -13,12 +18,13 @@ export function setUpSwagger(app: INestApplication): void {
           'Log in with POST /auth/login: the browser keeps the session cookie, so "Try it out" works on the other endpoints.',
       )
       .setVersion('0.1.0')
-      .addCookieAuth(SESSION_COOKIE_NAME, {
-        type: 'apiKey',
-        in: 'cookie',
-        name: SESSION_COOKIE_NAME,
-      })
+      .addCookieAuth(
+        SESSION_COOKIE_NAME,
+        { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE_NAME },
+        SESSION_COOKIE_NAME,
+      )
       .build(),
+    { extraModels: [ErrorResponseDto] },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, applyApiContract(document), { jsonDocumentUrl: 'docs-json' });
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, MessageEvent, Query, Sse } from '@nestjs/common';
+import { Controller, Get, MessageEvent, Query, Sse } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiExtraModels,
@@ -14,16 +14,13 @@ import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { DecisionRepository } from './decisions/decision.repository.js';
 import { decisionRow } from './decisions/decision-record.js';
 import { DecisionDto, DecisionPageDto } from './dto/decision.dto.js';
-import { DecisionsQueryDto } from './dto/decisions-query.dto.js';
-import { HistoryQueryDto } from './dto/history-query.dto.js';
+import { DEFAULT_DECISIONS_LIMIT, DecisionsQueryDto } from './dto/decisions-query.dto.js';
+import { DEFAULT_HISTORY_SECONDS, HistoryQueryDto } from './dto/history-query.dto.js';
 import { ScalingHistoryDto, ScalingSnapshotDto, TimelinePointDto } from './dto/timeline.dto.js';
-import { ScalingTimeline } from './timeline/scaling-timeline.service.js';
 import { ScalingStatusDto } from './dto/scaling-status.dto.js';
+import { ScalingTimeline } from './timeline/scaling-timeline.service.js';
 import { ScalingService } from './scaling.service.js';
 
-const DEFAULT_DECISIONS = 50;
-/** The chart's default range. */
-const DEFAULT_HISTORY_MS = 15 * 60_000;
 const MAX_HISTORY_POINTS = 1_000;
 const MAX_HISTORY_DECISIONS = 500;
 
@@ -66,7 +63,7 @@ export class ScalingController {
     description: 'limit or before is not a valid integer.',
   })
   async list(@Query() query: DecisionsQueryDto): Promise<DecisionPageDto> {
-    const limit = query.limit ?? DEFAULT_DECISIONS;
+    const limit = query.limit ?? DEFAULT_DECISIONS_LIMIT;
     const rows = await this.decisions.list(limit, query.before);
     return {
       items: rows.map((row) => DecisionDto.from(row)),
@@ -77,17 +74,16 @@ export class ScalingController {
   /** The chart's past: points from this api process's memory, decisions from the record. */
   @Get('history')
   @ApiOperation({
-    summary: 'Active users and replicas over a time range, with the decisions made in it',
+    summary: 'Active users and replicas over the last `seconds`, with the decisions made then',
   })
   @ApiOkResponse({ type: ScalingHistoryDto })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
-    description: 'from or to is not an RFC 3339 time, or from is not before to.',
+    description: 'seconds is not an integer from 1 to 21600.',
   })
   async history(@Query() query: HistoryQueryDto): Promise<ScalingHistoryDto> {
-    const to = query.to === undefined ? this.clock.now() : Date.parse(query.to);
-    const from = query.from === undefined ? to - DEFAULT_HISTORY_MS : Date.parse(query.from);
-    if (!(from < to)) throw new BadRequestException('from must be before to');
+    const to = this.clock.now();
+    const from = to - (query.seconds ?? DEFAULT_HISTORY_SECONDS) * 1000;
     const decisions = await this.decisions.between(from, to, MAX_HISTORY_DECISIONS);
     return {
       from: new Date(from).toISOString(),

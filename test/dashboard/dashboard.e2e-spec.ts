@@ -49,6 +49,8 @@ describe('dashboard (browser)', () => {
   let namespace: string;
   let databaseUrl: string;
   let env: Record<string, string>;
+  /** A fixed port: the page must find the api again at the same address after a restart. */
+  let port: number;
   let api: AppProcess | undefined;
   let operator: AppProcess | undefined;
   let browser: Browser | undefined;
@@ -112,16 +114,15 @@ describe('dashboard (browser)', () => {
     await createTargetDeployment(namespace, 'kiada', 2);
     databaseUrl = await freshDatabase('dashboard');
     env = await apiEnv(namespace, databaseUrl, {
-      // A fixed port: the page must find the api again at the same address after a restart.
-      PORT: String(await freePort()),
       SESSION_TTL_SECONDS: String(TTL_SECONDS),
       SCALING_TIERS: TIERS,
       SCALING_STABILIZATION_SECONDS: String(WINDOW_SECONDS),
     });
+    port = await freePort();
     await migrateDatabase(databaseUrl);
     await seedActiveUsers(databaseUrl, SEEDED, TTL_SECONDS * 1000);
     operator = await startOperator(namespace);
-    api = await startApp('api', env);
+    api = await startApp('api', env, { port });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     errors = collectPageErrors(page);
@@ -219,7 +220,7 @@ describe('dashboard (browser)', () => {
     figures.apiStopMs = Date.now() - started;
     await pageShows({ '#connection@state': 'reconnecting' });
     started = Date.now();
-    api = await startApp('api', env);
+    api = await startApp('api', env, { port });
     figures.apiStartMs = Date.now() - started;
     started = Date.now();
     await pageShows({ '#connection@state': 'live' }, 15_000);

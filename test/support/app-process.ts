@@ -34,6 +34,13 @@ export interface StartAppOptions {
   waitHealthy?: boolean;
   /** Node options before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
+  /** Listen on this port (default: a free one). */
+  port?: number;
+  /**
+   * Run in a process group of its own and let this process exit without it (the demo
+   * leaves the app running): Ctrl-C in the terminal that started it does not stop it.
+   */
+  detached?: boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -74,10 +81,17 @@ function procStatusKb(pid: number | undefined, field: string): number | null {
 export async function startApp(
   role: AppRole,
   env: Record<string, string>,
-  { logFile, nodeEnv = 'test', waitHealthy = true, nodeArgs = [] }: StartAppOptions = {},
+  {
+    logFile,
+    nodeEnv = 'test',
+    waitHealthy = true,
+    nodeArgs = [],
+    port: fixedPort,
+    detached,
+  }: StartAppOptions = {},
 ): Promise<AppProcess> {
-  // PORT in `env` keeps an address across restarts (a browser test reconnecting).
-  const port = env.PORT ? Number(env.PORT) : await freePort();
+  // A fixed port keeps an address across restarts (a browser test reconnecting, the demo).
+  const port = fixedPort ?? (await freePort());
   const out = logFile === undefined ? 'pipe' : openSync(logFile, 'a');
   const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     env: {
@@ -92,7 +106,9 @@ export async function startApp(
       PORT: String(port),
     },
     stdio: ['ignore', out, out],
+    detached,
   });
+  if (detached) child.unref();
   running.add(child);
   let captured = '';
   child.stdout?.on('data', (chunk: Buffer) => (captured += chunk.toString()));

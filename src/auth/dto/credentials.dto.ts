@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._-]+$/;
@@ -8,6 +9,7 @@ export class CredentialsDto {
    * 3-64 characters of letters, digits, dot, underscore and hyphen; unique, case-insensitive.
    * @example alice
    */
+  @ApiProperty({ pattern: USERNAME_PATTERN.source })
   @IsString()
   @Length(3, 64)
   @Matches(USERNAME_PATTERN, {
