@@ -1,9 +1,11 @@
-// A CPU profile of the api under GET /auth/me load, and its summary (issue 14 item 4: profile
-// before taking costs out). Starts the built api with `--cpu-prof` on a scratch database,
-// logs one user in, loads GET /auth/me with autocannon, stops the api (Node writes the
-// .cpuprofile at exit), and writes where the time went: by package and by function (self
-// time). Open the .cpuprofile in Chrome DevTools (Performance) or speedscope for a flame graph.
-//   npm run build && node --import tsx bench/profile-auth-me.ts [outDir] [seconds]
+// A CPU profile of the api under load, and its summary (issue 14 item 4: profile before
+// taking costs out). Starts the built api with `--cpu-prof` on a scratch database, then
+// loads one endpoint with autocannon at 16 connections: `me` (GET /auth/me with one logged-in
+// user) or `login` (POST /auth/login, 3,000 users with the app's argon2id hash, round-robin).
+// Stops the api (Node writes the .cpuprofile at exit) and writes where the time went during
+// the load: by package and by function (self time), and CPU per request from /proc. Open the
+// .cpuprofile in Chrome DevTools (Performance) or speedscope for a flame graph.
+//   npm run build && node --import tsx bench/profile-api.ts [me|login] [outDir] [seconds]
 // MariaDB: TEST_DATABASE_URL, else the local test server (test/support/mariadb.sh). With
 // KUBECONFIG set the api also writes its KiadaServiceCount there, as in `npm run bench`.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { migrateDatabase } from '../test/support/app-process.js';
 import { dropDatabase, freshDatabase } from '../test/support/database.js';
-import { HttpUser } from '../test/support/http-user.js';
+import { DEFAULT_PASSWORD, HttpUser } from '../test/support/http-user.js';
 import { insertUsers } from '../test/support/seed-users.js';
 import {
   Argon2PasswordHasher,
@@ -100,8 +102,11 @@ export function summarize(
 }
 
 async function main() {
-  const outDir = resolve(process.argv[2] ?? 'bench/results/profile');
-  const seconds = Number(process.argv[3] ?? 10);
+  const endpoint = process.argv[2] ?? 'me';
+  if (endpoint !== 'me' && endpoint !== 'login')
+    throw new Error(`unknown endpoint ${endpoint}: me or login`);
+  const outDir = resolve(process.argv[3] ?? 'bench/results/profile');
+  const seconds = Number(process.argv[4] ?? 10);
   const profileDir = join(outDir, 'raw');
   rmSync(profileDir, { recursive: true, force: true });
   mkdirSync(profileDir, { recursive: true });
@@ -109,9 +114,9 @@ async function main() {
   try {
     await migrateDatabase(databaseUrl);
     const hasher = new Argon2PasswordHasher(OWASP_ARGON2ID);
-    const [user] = await insertUsers(databaseUrl, 1, {
+    const users = await insertUsers(databaseUrl, endpoint === 'me' ? 1 : 3_000, {
       prefix: 'profile-',
-      passwordHash: await hasher.hash('correct horse battery staple'),
+      passwordHash: await hasher.hash(DEFAULT_PASSWORD),
     });
     const api = await startBenchApp(
       'api',
@@ -127,20 +132,36 @@ async function main() {
         nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
       },
     );
-    const me = new HttpUser(api.url, user.username);
+    const me = new HttpUser(api.url, users[0].username);
     await me.logIn();
-    log(`profile: GET /auth/me, 16 connections, ${seconds}s, api under --cpu-prof`);
+    let next = 0;
+    const load: autocannon.Options =
+      endpoint === 'me'
+        ? { url: `${api.url}/auth/me`, headers: { cookie: me.sessionCookie } }
+        : {
+            url: api.url,
+            requests: [
+              {
+                method: 'POST',
+                path: '/auth/login',
+                headers: { 'content-type': 'application/json' },
+                setupRequest: (req) => ({
+                  ...req,
+                  body: JSON.stringify({
+                    username: users[next++ % users.length].username,
+                    password: DEFAULT_PASSWORD,
+                  }),
+                }),
+              },
+            ],
+          };
+    const what = endpoint === 'me' ? 'GET /auth/me' : 'POST /auth/login';
+    log(`profile: ${what}, 16 connections, ${seconds}s, api under --cpu-prof`);
     const fromUs = monotonicUs();
     const cpuBefore = cpuSeconds(api.process.pid) ?? 0;
     const result = await new Promise<autocannon.Result>((done, fail) =>
-      autocannon(
-        {
-          url: `${api.url}/auth/me`,
-          connections: 16,
-          duration: seconds,
-          headers: { cookie: me.sessionCookie },
-        },
-        (error, r) => (error ? fail(error) : done(r)),
+      autocannon({ ...load, connections: 16, duration: seconds }, (error, r) =>
+        error ? fail(error) : done(r),
       ),
     );
     const toUs = monotonicUs();
@@ -148,11 +169,11 @@ async function main() {
     await api.stop();
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`no .cpuprofile in ${profileDir}: did the api exit cleanly?`);
-    const target = join(outDir, 'auth-me.cpuprofile');
+    const target = join(outDir, `${endpoint}.cpuprofile`);
     renameSync(join(profileDir, file), target);
     rmSync(profileDir, { recursive: true, force: true });
     const summary = [
-      `GET /auth/me under autocannon (16 connections, ${seconds} s): ${Math.round(
+      `${what} under autocannon (16 connections, ${seconds} s): ${Math.round(
         result.requests.average,
       )} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
         `${Math.round((cpuUsed * 1e6) / result.requests.total)} µs CPU/request (/proc; profiler on)`,
@@ -163,7 +184,7 @@ async function main() {
         result.requests.total,
       ),
     ].join('\n');
-    writeFileSync(join(outDir, 'auth-me-profile.txt'), `${summary}\n`);
+    writeFileSync(join(outDir, `${endpoint}-profile.txt`), `${summary}\n`);
     process.stdout.write(`${summary}\n\nprofile: ${target}\n`);
   } finally {
     await dropDatabase(databaseUrl).catch(() => undefined);
