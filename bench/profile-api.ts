@@ -101,6 +101,8 @@ export function summarize(
   ].join('\n');
 }
 
+const LOG_DIR = 'bench/results';
+
 async function main() {
   const endpoint = process.argv[2] ?? 'me';
   if (endpoint !== 'me' && endpoint !== 'login')
@@ -110,6 +112,7 @@ async function main() {
   const profileDir = join(outDir, 'raw');
   rmSync(profileDir, { recursive: true, force: true });
   mkdirSync(profileDir, { recursive: true });
+  mkdirSync(LOG_DIR, { recursive: true });
   const databaseUrl = await freshDatabase('bench_profile');
   try {
     await migrateDatabase(databaseUrl);
@@ -127,8 +130,9 @@ async function main() {
         ...(process.env.KUBECONFIG ? { KUBECONFIG: process.env.KUBECONFIG } : {}),
       },
       {
-        logDir: outDir,
-        name: 'profile-api',
+        // The api's log (one line per request) stays out of outDir, which may be docs/.
+        logDir: LOG_DIR,
+        name: `profile-api-${endpoint}`,
         nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
       },
     );
