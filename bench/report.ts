@@ -203,7 +203,8 @@ export function report(r: BenchResults): string {
     ]);
     rows.push([
       'operator: API requests per reconcile',
-      `${o.requestsPerReconcile} (${o.apiRequests.total} requests / ${o.reconciles} reconciles)`,
+      `${o.requestsPerReconcile} (${o.apiRequests.total} requests / ${o.reconciles} reconciles; ` +
+        `${o.requestsPerResource} per resource; mean reconcile ${o.meanReconcileMs} ms)`,
       `<= ${TARGETS.requestsPerReconcile}`,
       met(
         o.requestsPerReconcile !== null && o.requestsPerReconcile <= TARGETS.requestsPerReconcile,
