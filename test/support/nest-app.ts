@@ -39,6 +39,9 @@ export function testAppConfig(databaseUrl: string, env: Record<string, string> =
     LOG_LEVEL: 'silent',
     LOG_FORMAT: 'json',
     SCALING_CREATE_RESOURCE: 'false',
+    // The page is bundled into dist/ by npm run build; an app run from src/ has none (the
+    // dashboard's suites start the built app).
+    DASHBOARD_ENABLED: 'false',
     ...env,
   });
 }
