@@ -191,6 +191,7 @@ export async function operatorScaleBenchmark({
         leaseWrites: reconcilePhase.leaseWrites,
         eventWrites: reconcilePhase.eventWrites,
         byKind: reconcilePhase.byKind,
+        meanMsByKind: reconcilePhase.meanMsByKind,
       },
       requestsPerReconcile: settled.reconciles
         ? round(reconcilePhase.total / settled.reconciles, 2)
