@@ -1,21 +1,28 @@
-// Benchmark 3: the auth API under load (autocannon at a fixed concurrency), the bare scrypt
+// Benchmark 3: the auth API under load (autocannon at a fixed concurrency), the bare argon2id
 // hash rate, and a bare node:http + one primary-key query floor for GET /auth/me.
 // Benchmark 4b: recounts (reads of the kept count) during a burst of logins.
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { ScryptPasswordHasher } from '../src/auth/password/scrypt-password-hasher.js';
+import {
+  Argon2PasswordHasher,
+  OWASP_ARGON2ID,
+} from '../src/auth/password/argon2-password-hasher.js';
 import { freePort } from '../test/support/app-process.js';
 import { DEFAULT_PASSWORD, HttpUser } from '../test/support/http-user.js';
 import { insertUsers } from '../test/support/seed-users.js';
 import { sessionIdOf, signedSessionCookie } from '../test/support/session-cookie.js';
 import { sleep, waitFor } from '../test/support/wait.js';
 import { BENCH_SESSION_SECRET, SESSION_TTL_MS } from './lib/bench-app.js';
+import { withCpu } from './lib/cpu-time.js';
 import { log, now } from './lib/progress.js';
 import { metricsText, promSamples } from './lib/prometheus.js';
 import { round } from './lib/statistics.js';
 
-// The app's own hasher: same parameters and hash format as a login.
-const hasher = new ScryptPasswordHasher();
+// The app's own hasher with its default (OWASP) parameters: the hash a user signing up gets,
+// so a login verifies it and never re-hashes (seeded users hold exactly that hash).
+const hasher = new Argon2PasswordHasher(OWASP_ARGON2ID);
+/** Threads verifying at once: libuv's default pool, where @node-rs/argon2 runs its work. */
+const HASH_PARALLELISM = 4;
 const PASSWORD = DEFAULT_PASSWORD;
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -61,18 +68,22 @@ function describe(result: autocannon.Result, expectedStatus: number): LoadFigure
   };
 }
 
-/** The app's password hash alone (one scrypt), 4 at a time (libuv's default thread pool). */
+/**
+ * What a login's password check costs alone: argon2id verifications of the app's hash (one
+ * per login), HASH_PARALLELISM at a time, in this process while the app is idle.
+ */
 export async function hashRate(durationMs: number) {
-  await hasher.hash('warm-up');
+  const stored = await hasher.hash(PASSWORD);
+  if (!(await hasher.verify(PASSWORD, stored))) throw new Error('argon2id: verify failed');
   let count = 0;
   const start = now();
   const worker = async () => {
     while (now() - start < durationMs) {
-      await hasher.hash(PASSWORD);
+      await hasher.verify(PASSWORD, stored);
       count += 1;
     }
   };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  await Promise.all(Array.from({ length: HASH_PARALLELISM }, worker));
   const seconds = (now() - start) / 1000;
   return { hashes: count, durationS: round(seconds, 2), perSecond: round(count / seconds, 1) };
 }
@@ -92,6 +103,7 @@ async function startFloorServer(databaseUrl: string, sid: string) {
   );
   return {
     url: `http://127.0.0.1:${port}/`,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -121,7 +133,7 @@ function loginRequests(usernames: string[]): autocannon.Request[] {
 }
 
 export interface AuthLoadOptions {
-  api: { url: string };
+  api: { url: string; process: { pid?: number } };
   databaseUrl: string;
   connections: number;
   durationS: number;
@@ -140,9 +152,13 @@ export async function authLoadBenchmark({
   logoutSessions,
   hashSeconds,
 }: AuthLoadOptions) {
-  log('auth: bare scrypt hash rate (app parameters N=2^14, r=8, p=5; 4 in parallel)');
+  const { memoryKib, iterations, parallelism } = OWASP_ARGON2ID;
+  log(
+    `auth: bare argon2id rate (m=${memoryKib} KiB, t=${iterations}, p=${parallelism}; ` +
+      `${HASH_PARALLELISM} in parallel)`,
+  );
   const rate = await hashRate(hashSeconds * 1000);
-  log(`auth: scrypt ${rate.perSecond} hashes/s`);
+  log(`auth: argon2id ${rate.perSecond} hashes/s`);
 
   // Users for the login runs: one real hash shared by all (bulk inserted, no sessions).
   const passwordHash = await hasher.hash(PASSWORD);
@@ -156,9 +172,10 @@ export async function authLoadBenchmark({
 
   // GET /auth/me and the floor, alternated so that both see the same machine.
   const floor = await startFloorServer(databaseUrl, sessionIdOf(meCookie));
-  let me: LoadFigures;
-  let floorFigures: LoadFigures;
-  let healthz: LoadFigures;
+  type WithCpu = LoadFigures & { cpuUsPerRequest: number | null };
+  let me: WithCpu;
+  let floorFigures: WithCpu;
+  let healthz: WithCpu;
   try {
     log(`auth: warm-up ${warmupS}s each of GET /auth/me and the floor`);
     await cannon({
@@ -169,20 +186,21 @@ export async function authLoadBenchmark({
     });
     await cannon({ url: floor.url, connections, duration: warmupS });
     log(`auth: GET /auth/me, ${connections} connections, ${durationS}s`);
-    me = describe(
-      await cannon({
-        url: `${api.url}/auth/me`,
-        connections,
-        duration: durationS,
-        headers: { cookie: meCookie },
-      }),
-      200,
+    me = await withCpu(api.process.pid, async () =>
+      describe(
+        await cannon({
+          url: `${api.url}/auth/me`,
+          connections,
+          duration: durationS,
+          headers: { cookie: meCookie },
+        }),
+        200,
+      ),
     );
     log(`auth: GET /auth/me ${throughput(me)}`);
     log(`auth: floor (node:http + 1 primary-key query), ${connections} connections, ${durationS}s`);
-    floorFigures = describe(
-      await cannon({ url: floor.url, connections, duration: durationS }),
-      200,
+    floorFigures = await withCpu(floor.pid, async () =>
+      describe(await cannon({ url: floor.url, connections, duration: durationS }), 200),
     );
     log(`auth: floor ${throughput(floorFigures)}`);
     // Diagnostic: the app's own stack without session, database or request log.
@@ -190,9 +208,8 @@ export async function authLoadBenchmark({
       'auth: GET /healthz (Nest + Express + helmet, no session, no database), ' +
         `${connections} connections, ${durationS}s`,
     );
-    healthz = describe(
-      await cannon({ url: `${api.url}/healthz`, connections, duration: durationS }),
-      200,
+    healthz = await withCpu(api.process.pid, async () =>
+      describe(await cannon({ url: `${api.url}/healthz`, connections, duration: durationS }), 200),
     );
     log(`auth: GET /healthz ${throughput(healthz)}`);
   } finally {
@@ -271,11 +288,12 @@ export async function authLoadBenchmark({
   return {
     connections,
     durationS,
-    hashRate: rate,
+    hashRate: { algorithm: 'argon2id', ...OWASP_ARGON2ID, parallel: HASH_PARALLELISM, ...rate },
     me,
     floor: floorFigures,
     meToFloor: round((me.rps ?? 0) / (floorFigures.rps ?? 1), 3),
     healthz,
+    healthzToFloor: round((healthz.rps ?? 0) / (floorFigures.rps ?? 1), 3),
     login,
     loginToHashRate,
     signup,

@@ -13,6 +13,7 @@ import { kubernetesVersion } from '../test/support/kubernetes.js';
 import { deleteNamespace } from '../test/support/namespaces.js';
 import { insertUsers } from '../test/support/seed-users.js';
 import { authLoadBenchmark, burstBenchmark } from './auth-load.js';
+import { countContentionBenchmark } from './count-contention.js';
 import { countCostBenchmark } from './count-cost.js';
 import { SESSION_TTL_MS, startBenchApp } from './lib/bench-app.js';
 import { machine, topProcesses } from './lib/machine.js';
@@ -38,6 +39,7 @@ const PLAN = quick
       logoutSessions: 1_000,
       burst: 200,
       sizes: [10_000, 100_000],
+      contention: { apis: 4, sessions: 3_000, logins: 400, connectionsPerApi: 8, durationS: 8 },
       scale: 100,
       idleS: 15,
     }
@@ -50,6 +52,7 @@ const PLAN = quick
       logoutSessions: 3_000,
       burst: 1_000,
       sizes: [10_000, 100_000, 1_000_000],
+      contention: { apis: 4, sessions: 10_000, logins: 1_000, connectionsPerApi: 8, durationS: 15 },
       scale: 1_000,
       idleS: 60,
     };
@@ -129,6 +132,7 @@ async function main(): Promise<void> {
         );
         results.reaction = await reactionBenchmark({
           api,
+          operator,
           namespace,
           resource: 'hanyang-kiada-autoscaler',
           boundary,
@@ -156,6 +160,9 @@ async function main(): Promise<void> {
 
   if (enabled('count')) {
     results.countCost = await countCostBenchmark({ sizes: PLAN.sizes });
+  }
+  if (enabled('contention')) {
+    results.contention = await countContentionBenchmark({ ...PLAN.contention, logDir });
   }
   if (enabled('operator')) {
     results.operatorScale = await operatorScaleBenchmark({

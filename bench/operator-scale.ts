@@ -162,6 +162,7 @@ export async function operatorScaleBenchmark({
       return {
         reconciles: promSum(text, 'kiada_operator_reconciles_total'),
         scales: promSum(text, 'kiada_operator_scales_total'),
+        reconcileSeconds: promSum(text, 'kiada_operator_reconcile_duration_seconds_sum'),
       };
     };
     await sleep(3000); // trailing status/Deployment events
@@ -190,11 +191,16 @@ export async function operatorScaleBenchmark({
         leaseWrites: reconcilePhase.leaseWrites,
         eventWrites: reconcilePhase.eventWrites,
         byKind: reconcilePhase.byKind,
+        meanMsByKind: reconcilePhase.meanMsByKind,
       },
       requestsPerReconcile: settled.reconciles
         ? round(reconcilePhase.total / settled.reconciles, 2)
         : null,
       requestsPerResource: round(reconcilePhase.total / count, 2),
+      /** Mean time of one reconcile (the operator's histogram), ms. */
+      meanReconcileMs: settled.reconciles
+        ? round((settled.reconcileSeconds * 1000) / settled.reconciles, 1)
+        : null,
       rssMb: {
         peakSampled: round(peakRssKb / 1024),
         afterReconcile: round((rssAfterReconcileKb ?? 0) / 1024),

@@ -2,6 +2,7 @@
 // crosses the 1,000-user tier boundary to (a) the KiadaServiceCount's spec changing,
 // (b) Deployment kiada's spec.replicas changing, (c) its Pods Ready, as seen by watches.
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { KubeConfig, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { KiadaServiceCount } from '../src/kubernetes/kiada-service-count.js';
 import { serviceCountsPath } from '../test/support/custom-resource.js';
@@ -11,6 +12,7 @@ import { createNamespace } from '../test/support/namespaces.js';
 import { createTargetDeployment, isPodReady } from '../test/support/target-deployment.js';
 import { sleep } from '../test/support/wait.js';
 import { log, now } from './lib/progress.js';
+import { reactionBreakdown, type CrossingTimes } from './reaction-breakdown.js';
 import { roundSummary, summary, type Summary } from './lib/statistics.js';
 import { watch } from './lib/watch.js';
 
@@ -103,8 +105,10 @@ interface Sample {
 type Direction = 'up' | 'down';
 
 export interface ReactionOptions {
-  /** The api's URL (SCALING_NAMESPACE=namespace, scale-down window 0). */
-  api: { url: string };
+  /** The api (SCALING_NAMESPACE=namespace, scale-down window 0); its log has the timings. */
+  api: { url: string; output(): string };
+  /** The operator watching `namespace`; its log has the timings. */
+  operator: { output(): string };
   namespace: string;
   resource: string;
   /** The user whose login and logout cross the boundary (signed up, logged out). */
@@ -118,6 +122,8 @@ export interface ReactionOptions {
  * active users, the boundary user signed up.
  */
 export async function reactionBenchmark({
+  api,
+  operator,
   namespace,
   resource,
   boundary,
@@ -133,6 +139,8 @@ export async function reactionBenchmark({
       'the starting point: 2 replicas, 2 Pods Ready',
     );
     const samples: Record<Direction, Sample[]> = { up: [], down: [] };
+    const crossingTimes: CrossingTimes[] = [];
+    const epoch = (t: number | null) => (t === null ? null : performance.timeOrigin + t);
     for (let i = 0; i < crossings * 2; i++) {
       const direction: Direction = i % 2 === 0 ? 'up' : 'down';
       const target = direction === 'up' ? 3 : 2;
@@ -154,6 +162,12 @@ export async function reactionBenchmark({
         podsReady: ms(c),
       };
       samples[direction].push(sample);
+      crossingTimes.push({
+        target,
+        sentAt: epoch(sentAt)!,
+        respondedAt: epoch(respondedAt)!,
+        deploymentSeenAt: epoch(b),
+      });
       log(
         `reaction ${direction} ${samples[direction].length}/${crossings}: ` +
           `CR +${fmt(sample.cr)} ms, Deployment +${fmt(sample.deployment)} ms, ` +
@@ -181,7 +195,15 @@ export async function reactionBenchmark({
     });
     const all = (key: keyof Sample): Summary =>
       roundSummary(summary([...samples.up, ...samples.down].map((x) => x[key])));
+    // Let the last lines reach the log files.
+    await sleep(500);
+    const breakdown = reactionBreakdown(crossingTimes, api.output(), operator.output());
+    log(
+      `reaction: breakdown of ${breakdown.matched}/${breakdown.crossings} crossings ` +
+        'from the api and operator logs',
+    );
     return {
+      breakdown,
       up: byDirection('up'),
       down: byDirection('down'),
       all: { cr: all('cr'), deployment: all('deployment'), podsReady: all('podsReady') },

@@ -11,6 +11,7 @@ export interface BenchAppOptions {
   /** The log file's name without `.log` (default: the role). */
   name?: string;
   waitHealthy?: boolean;
+  nodeArgs?: string[];
 }
 
 /**
@@ -20,11 +21,11 @@ export interface BenchAppOptions {
 export function startBenchApp(
   role: AppRole,
   env: Record<string, string>,
-  { logDir, name = role, waitHealthy = true }: BenchAppOptions,
+  { logDir, name = role, waitHealthy = true, nodeArgs }: BenchAppOptions,
 ): Promise<AppProcess> {
   return startApp(
     role,
     { SESSION_SECRET: BENCH_SESSION_SECRET, ...env },
-    { logFile: join(logDir, `${name}.log`), nodeEnv: 'production', waitHealthy },
+    { logFile: join(logDir, `${name}.log`), nodeEnv: 'production', waitHealthy, nodeArgs },
   );
 }

@@ -10,6 +10,8 @@ export interface CountedRequest {
   method: string;
   path: string;
   watch: boolean;
+  /** ms from the request's arrival to the end of the API server's response (not for watches). */
+  ms?: number;
 }
 
 export interface CountingProxy {
@@ -44,7 +46,13 @@ export async function startCountingProxy(
     const url = new URL(req.url ?? '/', 'http://proxy');
     const watchParam = url.searchParams.get('watch');
     const isWatch = watchParam === 'true' || watchParam === '1';
-    requests.push({ t: now(), method: req.method ?? 'GET', path: url.pathname, watch: isWatch });
+    const counted: CountedRequest = {
+      t: now(),
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      watch: isWatch,
+    };
+    requests.push(counted);
     const https = upstream.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
     const headers = { ...req.headers, host: upstream.host, ...(options.headers ?? {}) };
@@ -61,6 +69,7 @@ export async function startCountingProxy(
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         upstreamRes.pipe(res);
+        if (!isWatch) upstreamRes.once('end', () => (counted.ms = now() - counted.t));
       },
     );
     forward.on('error', (error) => {
@@ -110,6 +119,8 @@ export interface RequestClasses {
   eventWrites: number;
   /** `<VERB> <resource>` (e.g. `PATCH deployments/*scale`) -> count. */
   byKind: Record<string, number>;
+  /** `<VERB> <resource>` -> mean ms the API server took to answer (through the proxy). */
+  meanMsByKind: Record<string, number>;
 }
 
 /** Classifies counted requests into reads, watches and writes (Lease and Event writes apart). */
@@ -122,7 +133,10 @@ export function classify(requests: CountedRequest[]): RequestClasses {
     leaseWrites: 0,
     eventWrites: 0,
     byKind: {},
+    meanMsByKind: {},
   };
+  const totalMs: Record<string, number> = {};
+  const timed: Record<string, number> = {};
   for (const r of requests) {
     out.total += 1;
     const resource = r.path
@@ -132,6 +146,10 @@ export function classify(requests: CountedRequest[]): RequestClasses {
     const verb = r.watch ? 'WATCH' : r.method;
     const key = `${verb} ${resource}`;
     out.byKind[key] = (out.byKind[key] ?? 0) + 1;
+    if (r.ms !== undefined) {
+      totalMs[key] = (totalMs[key] ?? 0) + r.ms;
+      timed[key] = (timed[key] ?? 0) + 1;
+    }
     if (r.watch) out.watches += 1;
     else if (r.method === 'GET') out.reads += 1;
     else {
@@ -139,6 +157,9 @@ export function classify(requests: CountedRequest[]): RequestClasses {
       if (r.path.includes('/leases')) out.leaseWrites += 1;
       if (r.path.includes('/events')) out.eventWrites += 1;
     }
+  }
+  for (const key of Object.keys(timed)) {
+    out.meanMsByKind[key] = Math.round((totalMs[key] / timed[key]) * 10) / 10;
   }
   return out;
 }

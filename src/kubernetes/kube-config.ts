@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { KubeConfig } from '@kubernetes/client-node';
+import { KeepAliveKubeConfig } from './client-node/keep-alive-kube-config.js';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -39,7 +40,7 @@ export function loadKubeConfig(
   kubeconfigPath: string | undefined,
   sources: KubeConfigSources = {},
 ): KubeConfig {
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = new KeepAliveKubeConfig();
   if (!isClusterConfigured(kubeconfigPath, sources)) {
     // Not client-node's fallback (http://localhost:8080), whose errors explain nothing.
     logger.warn(NO_CLUSTER_MESSAGE);
@@ -70,7 +71,7 @@ export function loadKubeConfig(
       `Could not load the Kubernetes configuration${kubeconfigPath ? ` from ${kubeconfigPath}` : ''}: ` +
         `${error instanceof Error ? error.message : String(error)}; Kubernetes calls will fail until it is fixed`,
     );
-    return new KubeConfig();
+    return new KeepAliveKubeConfig();
   }
   return kubeConfig;
 }

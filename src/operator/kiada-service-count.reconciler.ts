@@ -56,7 +56,13 @@ export class KiadaServiceCountReconciler {
     private readonly metrics: OperatorMetrics,
   ) {}
 
-  async reconcile(namespace: string, name: string): Promise<ReconcileOutcome> {
+  /** `trigger.queuedAt`: when an informer event queued this reconcile (for the scale's log line). */
+  async reconcile(
+    namespace: string,
+    name: string,
+    trigger: { queuedAt?: number } = {},
+  ): Promise<ReconcileOutcome> {
+    const startedAt = this.clock.now();
     const resource = this.cache.serviceCount(namespace, name);
     if (!resource) {
       this.logger.log(`${CRD_NAME} ${namespace}/${name} is gone; nothing to reconcile`);
@@ -88,7 +94,10 @@ export class KiadaServiceCountReconciler {
     let scaledAt: string | undefined;
     if (deployment && plan.scaleTo !== undefined) {
       const from = deployment.replicas;
-      deployment = await this.scale(resource, deployment, plan);
+      deployment = await this.scale(resource, deployment, plan, {
+        queuedAt: trigger.queuedAt,
+        reconcileStartedAt: startedAt,
+      });
       scaled = { from, to: plan.scaleTo };
       scaledAt = new Date(now).toISOString();
     }
@@ -126,9 +135,11 @@ export class KiadaServiceCountReconciler {
     resource: KiadaServiceCount,
     deployment: DeploymentState,
     plan: ReconcilePlan,
+    timing: { queuedAt?: number; reconcileStartedAt: number },
   ): Promise<DeploymentState> {
     const namespace = resource.metadata.namespace ?? '';
     const to = plan.scaleTo!;
+    const scaleStartedAt = this.clock.now();
     const result = await this.deployments.scaleDeployment(namespace, plan.targetName, to);
     const scaled: DeploymentState = {
       ...deployment,
@@ -137,10 +148,18 @@ export class KiadaServiceCountReconciler {
     };
     this.cache.wroteDeployment(scaled);
     this.metrics.scales.inc({ direction: to > deployment.replicas ? 'up' : 'down' });
-    this.logger.log(
-      `Scaled deployment ${namespace}/${plan.targetName} from ${deployment.replicas} to ${to} replicas (${plan.mode})`,
-    );
     const stamp = parseDecisionStamp(resource.metadata.annotations);
+    // The timing fields feed the reaction benchmark's breakdown (bench/reaction-breakdown.ts).
+    this.logger.log({
+      msg: `Scaled deployment ${namespace}/${plan.targetName} from ${deployment.replicas} to ${to} replicas (${plan.mode})`,
+      timing: {
+        decidedAt: stamp?.at,
+        ...timing,
+        scaleStartedAt,
+        scaledAt: this.clock.now(),
+        replicas: to,
+      },
+    });
     const reactionMs = stamp ? this.clock.now() - stamp.at : -1;
     if (
       plan.mode === 'autoscale' &&

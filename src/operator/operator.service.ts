@@ -37,6 +37,8 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger(OperatorService.name);
   private elector?: LeaderElector;
   private queue?: WorkQueue;
+  /** Per key: when an informer event first queued it since its last reconcile began (epoch ms). */
+  private readonly queuedAt = new Map<ObjectKey, number>();
 
   constructor(
     private readonly config: ConfigService<AppConfig, true>,
@@ -97,7 +99,11 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
       concurrency: operator.concurrency,
       onDepth: (depth) => this.metrics.queueDepth.set(depth),
     });
-    const enqueue = (resource: KiadaServiceCount) => queue.add(objectKey(resource.metadata));
+    const enqueue = (resource: KiadaServiceCount) => {
+      const key = objectKey(resource.metadata);
+      if (!this.queuedAt.has(key)) this.queuedAt.set(key, this.clock.now());
+      queue.add(key);
+    };
     /** Every resource that targets Deployment `target` in `ns` (ownership may move between them). */
     const enqueueTargeting = (ns: string | undefined, target: string) =>
       this.cache
@@ -122,6 +128,7 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
           onUpdate: enqueue,
           onDelete: (resource) => {
             queue.forget(objectKey(resource.metadata));
+            this.queuedAt.delete(objectKey(resource.metadata));
             this.metrics.forget(resource.metadata.namespace ?? '', resource.metadata.name);
             enqueueTargeting(resource.metadata.namespace, targetNameOf(resource));
           },
@@ -159,6 +166,7 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
     if (!queue) return;
     this.queue = undefined;
     this.metrics.leader.set(0);
+    this.queuedAt.clear();
     this.cache.stop();
     await queue.shutDown();
     this.logger.log('Stopped reconciling');
@@ -170,8 +178,10 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
     // Until every first list is in, a missing Deployment could just be unlisted yet.
     await this.cache.whenSynced();
     if (!this.cache.synced) return; // stopping
+    const queuedAt = this.queuedAt.get(key);
+    this.queuedAt.delete(key);
     try {
-      const outcome = await this.reconciler.reconcile(namespace, name);
+      const outcome = await this.reconciler.reconcile(namespace, name, { queuedAt });
       this.metrics.reconciles.inc({ result: 'success' });
       if (outcome.requeueAfterMs !== undefined) queue.addAfter(key, outcome.requeueAfterMs + 1);
     } catch (error) {

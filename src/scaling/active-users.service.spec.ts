@@ -45,7 +45,9 @@ describe('ActiveUsers', () => {
   const login = (userId = 1) => events.emit({ type: 'login', userId });
 
   it('recounts once at start and publishes the count', () => {
-    expect(published).toEqual([{ count: 5, kind: 'recount', at: clock.now() }]);
+    expect(published).toEqual([
+      { count: 5, kind: 'recount', at: clock.now(), countedAt: clock.now() },
+    ]);
   });
 
   it('reads at once after a quiet spell, and turns the rest of a burst of 1,000 into one more read', async () => {

@@ -17,8 +17,10 @@ export type CountKind = 'read' | 'sweep' | 'recount';
 export interface ActiveUserCount {
   count: number;
   kind: CountKind;
-  /** Epoch ms. */
+  /** Epoch ms: when the operation started (sweeps and recounts compare expiries with it). */
   at: number;
+  /** Epoch ms: when it returned (the reaction benchmark's breakdown reads it from the log). */
+  countedAt?: number;
 }
 
 /** Every resync period sweeps expired sessions; every RECOUNT_EVERY-th period recounts in full instead. */
@@ -155,7 +157,7 @@ export class ActiveUsers {
       endTimer();
       this.failures.succeeded();
       this.metrics.activeUsers.set(count);
-      this.subject.next({ count, kind, at: now });
+      this.subject.next({ count, kind, at: now, countedAt: this.clock.now() });
     } catch (error) {
       // Keep what failed pending, so the retry does it again.
       if (kind === 'read') this.readPending = true;

@@ -112,14 +112,15 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** A new count: refresh the signal, apply the policy and the window, decide. */
-  onCount({ count, kind, at }: ActiveUserCount): void {
+  onCount({ count, kind, at, countedAt }: ActiveUserCount): void {
     this.activeUsers = count;
     this.writer.refreshSignal(at);
     this.recommendation = recommend(count, this.scaling.policy);
-    this.evaluate(kind !== 'read');
+    this.evaluate(kind !== 'read', { countStartedAt: at, countedAt });
   }
 
-  private evaluate(resync: boolean): void {
+  /** `timing`: when the count behind this evaluation ran (logged with a change of replicas). */
+  private evaluate(resync: boolean, timing?: { countStartedAt: number; countedAt?: number }): void {
     const recommendation = this.recommendation;
     if (!recommendation) return;
     const now = this.clock.now();
@@ -140,9 +141,11 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastDecision = decision;
       this.metrics.desiredReplicas.set(decision.replicas);
       if (previous?.replicas !== decision.replicas) {
-        this.logger.log(
-          `Desired replicas ${previous?.replicas ?? '(none)'} -> ${decision.replicas}: ${decision.message}`,
-        );
+        // The timing fields feed the reaction benchmark's breakdown (bench/reaction-breakdown.ts).
+        this.logger.log({
+          msg: `Desired replicas ${previous?.replicas ?? '(none)'} -> ${decision.replicas}: ${decision.message}`,
+          timing: { ...timing, decidedAt: decision.at, replicas: decision.replicas },
+        });
       }
     }
     // A resync hands the decision again: the writer corrects a value changed by hand.

@@ -161,6 +161,7 @@ export class ServiceCountWriter {
         ? signalAnnotation(this.signalAt)
         : {};
     if (decision && !holdsDecision(current, decision)) {
+      const writeStartedAt = this.clock.now();
       let patched: KiadaServiceCount;
       try {
         patched = await this.patchDecision(current, decision, signal);
@@ -174,7 +175,7 @@ export class ServiceCountWriter {
         patched = await this.patchDecision(current, decision, signal);
       }
       this.view.observe(patched);
-      this.landed(decision, current, patched, 'patch');
+      this.landed(decision, current, patched, 'patch', writeStartedAt);
     } else if (Object.keys(signal).length > 0) {
       this.view.observe(await this.serviceCounts.annotateServiceCount(namespace, name, signal));
     }
@@ -229,14 +230,22 @@ export class ServiceCountWriter {
     before: KiadaServiceCount | undefined,
     after: KiadaServiceCount,
     operation: 'create' | 'patch',
+    writeStartedAt?: number,
   ): void {
     this.stateValue.lastWrittenReplicas = decision.replicas;
     this.stateValue.lastWriteAt = new Date(this.clock.now()).toISOString();
     this.metrics.writes.inc({ operation });
     const previous = before?.spec.kiadaServiceCount ?? null;
-    this.logger.log(
-      `${operation === 'create' ? 'Created' : 'Set'} KiadaServiceCount ${this.resourceName} kiadaServiceCount ${previous ?? '(new)'} -> ${decision.replicas}: ${decision.message}`,
-    );
+    // The timing fields feed the reaction benchmark's breakdown (bench/reaction-breakdown.ts).
+    this.logger.log({
+      msg: `${operation === 'create' ? 'Created' : 'Set'} KiadaServiceCount ${this.resourceName} kiadaServiceCount ${previous ?? '(new)'} -> ${decision.replicas}: ${decision.message}`,
+      timing: {
+        decidedAt: decision.at,
+        writeStartedAt,
+        writtenAt: this.clock.now(),
+        replicas: decision.replicas,
+      },
+    });
     const { namespace, resourceName: name } = this.scaling;
     this.recorder.record(decisionRow(decision, { namespace, name }), { uid: after.metadata.uid });
   }

@@ -20,7 +20,8 @@ export type SessionChange =
   | { kind: 'destroy' };
 
 /**
- * The active-user count (table `active_user_count`, one row) and the one invariant it obeys:
+ * The active-user count (table `active_user_count`: the sum of its COUNTER_STRIPES rows; the
+ * first also holds swept_until) and the one invariant it obeys:
  *
  *     count = number of users with a session whose expires_at > swept_until
  *
@@ -36,10 +37,12 @@ export type SessionChange =
  *   uncounted only if it has no session left after `now`, so a session extended by a touch
  *   (rolling) keeps its user counted. Cost follows the number of expirations.
  * - `recount(now)` sweeps, then recomputes the count with COUNT(DISTINCT user_id) under the
- *   counter row's lock, which every delta also takes, so no delta is lost or doubled.
+ *   locks of every stripe (a delta takes its stripe's), so no delta is lost or doubled.
+ * - A delta goes to one stripe (its connection's), so concurrent log-ins and log-outs on
+ *   different connections do not queue for one row lock; a sweep locks the first row.
  * - The purge (SessionRepository) deletes only rows that expired before swept_until.
  *
- * Lock order everywhere: user rows (ascending id), then the counter row. `now` passed to
+ * Lock order everywhere: user rows (ascending id), then counter rows (ascending id). `now` passed to
  * sweeps must be the wall clock (never ahead of it), since new sessions are compared
  * against swept_until. Reading the count is one primary-key lookup.
  */
@@ -51,10 +54,10 @@ export class ActiveUserCountRepository extends ActiveUserCountSource {
 
   async read(): Promise<number> {
     const [row] = await this.runner.query<Array<{ count: unknown }>>(
-      'SELECT count FROM active_user_count WHERE id = ?',
-      [COUNTER_ID],
+      'SELECT SUM(count) AS count FROM active_user_count',
+      [],
     );
-    return row ? toNumber(row.count) : 0;
+    return row?.count === null || row?.count === undefined ? 0 : toNumber(row.count);
   }
 
   /** swept_until: sessions that expired up to then are no longer counted. */
@@ -83,7 +86,7 @@ export class ActiveUserCountRepository extends ActiveUserCountSource {
   async recount(now: number): Promise<number> {
     await this.sweepExpired(now);
     return this.transaction(async (sql) => {
-      const { sweptUntil } = await sql.counter(true);
+      const { sweptUntil } = await sql.counter(true, true);
       const count = await sql.countUsersWithSessionAfter(sweptUntil);
       await sql.setCount(count);
       return count;

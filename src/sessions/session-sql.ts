@@ -1,8 +1,19 @@
 import type { EntityManager } from 'typeorm';
 import { User } from '../users/user.entity.js';
 
-/** The counter's one row in `active_user_count`. */
+/**
+ * The counter's first row in `active_user_count`: it holds swept_until, and one of the
+ * COUNTER_STRIPES parts of the count.
+ */
 export const COUNTER_ID = 1;
+/**
+ * Rows (ids 1..COUNTER_STRIPES) whose counts add up to the active-user count (migration
+ * StripeActiveUserCount1764230000000 creates them). A log-in or log-out adds its delta to one
+ * of them, chosen by its database connection, so concurrent transactions on different
+ * connections do not queue for one row lock (measured: docs/scaling.md, "The count at 100
+ * api replicas").
+ */
+export const COUNTER_STRIPES = 16;
 /** User rows locked per statement (keeps IN lists short). */
 const LOCK_CHUNK = 500;
 
@@ -108,13 +119,26 @@ export class SessionSql {
     }
   }
 
-  async counter(forUpdate = false): Promise<Counter> {
-    const lock = forUpdate && this.mysql ? ' FOR UPDATE' : '';
+  /**
+   * swept_until and the count (the sum of the stripes). `forUpdate` locks the first row,
+   * which serializes sweeps; `allStripes` locks every stripe (ascending ids), which waits for
+   * and then holds off every delta (a full recount).
+   */
+  async counter(forUpdate = false, allStripes = false): Promise<Counter> {
+    if (forUpdate && this.mysql) {
+      await this.rows(
+        `SELECT id FROM active_user_count WHERE id ${allStripes ? '>=' : '='} ? ORDER BY id FOR UPDATE`,
+        [COUNTER_ID],
+      );
+    }
     const [row] = await this.rows<{ count: unknown; swept_until: unknown }>(
-      `SELECT count, swept_until FROM active_user_count WHERE id = ?${lock}`,
+      'SELECT SUM(count) AS count, MAX(CASE WHEN id = ? THEN swept_until END) AS swept_until ' +
+        'FROM active_user_count',
       [COUNTER_ID],
     );
-    if (!row) throw new Error('active_user_count has no row: run the database migrations');
+    if (!row || row.swept_until === null) {
+      throw new Error('active_user_count has no row: run the database migrations');
+    }
     return { count: toNumber(row.count), sweptUntil: toNumber(row.swept_until) };
   }
 
@@ -126,11 +150,17 @@ export class SessionSql {
     return rows.length > 0;
   }
 
+  /**
+   * Adds `delta` to one stripe: on MySQL the one of this connection (CONNECTION_ID() is
+   * constant per statement, so this is a primary-key update), so transactions on different
+   * connections hold different row locks; SQLite has one writer anyway.
+   */
   async addToCount(delta: number): Promise<void> {
-    await this.rows('UPDATE active_user_count SET count = count + ? WHERE id = ?', [
-      delta,
-      COUNTER_ID,
-    ]);
+    const stripe = this.mysql ? `${COUNTER_ID} + CONNECTION_ID() % ${COUNTER_STRIPES}` : '?';
+    await this.rows(
+      `UPDATE active_user_count SET count = count + ? WHERE id = ${stripe}`,
+      this.mysql ? [delta] : [delta, COUNTER_ID],
+    );
   }
 
   /** Users holding a session that expired in (from, to]: the only ones a sweep can uncount. */
@@ -161,8 +191,12 @@ export class SessionSql {
     );
   }
 
+  /** The whole count into the first row, the other stripes to 0 (hold every stripe's lock). */
   async setCount(count: number): Promise<void> {
-    await this.rows('UPDATE active_user_count SET count = ? WHERE id = ?', [count, COUNTER_ID]);
+    await this.rows('UPDATE active_user_count SET count = CASE WHEN id = ? THEN ? ELSE 0 END', [
+      COUNTER_ID,
+      count,
+    ]);
   }
 
   /** Users with a session expiring after `time` (the full, expensive recount). */

@@ -32,6 +32,8 @@ export interface StartAppOptions {
   nodeEnv?: string;
   /** Wait until GET /healthz answers 200 before returning (default true). */
   waitHealthy?: boolean;
+  /** Node options before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   /** Listen on this port (default: a free one). */
   port?: number;
   /**
@@ -83,6 +85,7 @@ export async function startApp(
     logFile,
     nodeEnv = 'test',
     waitHealthy = true,
+    nodeArgs = [],
     port: fixedPort,
     detached,
   }: StartAppOptions = {},
@@ -90,7 +93,7 @@ export async function startApp(
   // A fixed port keeps an address across restarts (a browser test reconnecting, the demo).
   const port = fixedPort ?? (await freePort());
   const out = logFile === undefined ? 'pipe' : openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',

@@ -9,6 +9,8 @@ const run = promisify(execFile);
 export interface OwnMariadb {
   /** mysql://kiada:kiada@127.0.0.1:<port>/kiada_test */
   url: string;
+  /** Its Unix socket, where root logs in without a password (grants beyond the test user's). */
+  socket: string;
   /** SIGKILL, no shutdown: what a crashed database server looks like. */
   kill(): Promise<void>;
   /** Starts the server again on the same data and port. */
@@ -50,6 +52,7 @@ export async function startOwnMariadb(name: string): Promise<OwnMariadb> {
   const url = await start();
   return {
     url,
+    socket: `${dataDir}-run/mysqld.sock`,
     kill,
     restart: async () => {
       await start();

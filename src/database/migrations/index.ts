@@ -3,6 +3,7 @@ import { CreateActiveUserCount1764190000000 } from './1764190000000-CreateActive
 import { CreateScalingDecisions1764200000000 } from './1764200000000-CreateScalingDecisions.js';
 import { AddSessionDetails1764210000000 } from './1764210000000-AddSessionDetails.js';
 import { CreateAuthThrottle1764220000000 } from './1764220000000-CreateAuthThrottle.js';
+import { StripeActiveUserCount1764230000000 } from './1764230000000-StripeActiveUserCount.js';
 
 /** Every migration, oldest first. Add new ones here (TypeORM's glob loading does not fit ES modules + Jest). */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateScalingDecisions1764200000000,
   AddSessionDetails1764210000000,
   CreateAuthThrottle1764220000000,
+  StripeActiveUserCount1764230000000,
 ];

@@ -1,0 +1,39 @@
+import { Agent as HttpsAgent } from 'node:https';
+import { HttpMethod, RequestContext } from '@kubernetes/client-node';
+import { KeepAliveKubeConfig } from './keep-alive-kube-config.js';
+
+function configFor(server: string): KeepAliveKubeConfig {
+  const kubeConfig = new KeepAliveKubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: 'c', server, skipTLSVerify: false }],
+    users: [{ name: 'u', token: 'secret-token' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return kubeConfig;
+}
+
+async function agentOfCall(kubeConfig: KeepAliveKubeConfig) {
+  const context = new RequestContext('https://127.0.0.1:6443/api/v1/namespaces', HttpMethod.GET);
+  await kubeConfig.applySecurityAuthentication(context);
+  return { agent: context.getAgent(), headers: context.getHeaders() };
+}
+
+describe('KeepAliveKubeConfig', () => {
+  it('gives every API call the same keep-alive agent, so connections are reused', async () => {
+    const kubeConfig = configFor('https://127.0.0.1:6443');
+    const first = await agentOfCall(kubeConfig);
+    const second = await agentOfCall(kubeConfig);
+    expect(first.agent).toBeInstanceOf(HttpsAgent);
+    expect(second.agent).toBe(first.agent);
+    expect((first.agent as HttpsAgent & { keepAlive: boolean }).keepAlive).toBe(true);
+    // Authentication still travels with each call.
+    expect(second.headers.Authorization).toBe('Bearer secret-token');
+  });
+
+  it('keeps separate pools for separate configurations', async () => {
+    const one = await agentOfCall(configFor('https://127.0.0.1:6443'));
+    const other = await agentOfCall(configFor('https://127.0.0.1:6444'));
+    expect(other.agent).not.toBe(one.agent);
+  });
+});
