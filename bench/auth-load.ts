@@ -17,6 +17,7 @@ import { withCpu } from './lib/cpu-time.js';
 import { log, now } from './lib/progress.js';
 import { metricsText, promSamples } from './lib/prometheus.js';
 import { round } from './lib/statistics.js';
+import { loginRequests, logoutRequests } from './lib/auth-requests.js';
 
 // The app's own hasher with its default (OWASP) parameters: the hash a user signing up gets,
 // so a login verifies it and never re-hashes (seeded users hold exactly that hash).
@@ -111,25 +112,6 @@ async function startFloorServer(databaseUrl: string, sid: string) {
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }),
   };
-}
-
-/** A POST /auth/login per request, for users taken round-robin from `usernames`. */
-function loginRequests(usernames: string[]): autocannon.Request[] {
-  let next = 0;
-  return [
-    {
-      method: 'POST',
-      path: '/auth/login',
-      headers: JSON_HEADERS,
-      setupRequest: (req) => ({
-        ...req,
-        body: JSON.stringify({
-          username: usernames[next++ % usernames.length],
-          password: PASSWORD,
-        }),
-      }),
-    },
-  ];
 }
 
 export interface AuthLoadOptions {
@@ -264,23 +246,13 @@ export async function authLoadBenchmark({
     sessionTtlMs: SESSION_TTL_MS,
   });
   const cookies = sessions.map((s) => signedSessionCookie(s.sid!, BENCH_SESSION_SECRET));
-  let logoutIndex = 0;
   const logout = describe(
     await cannon({
       url: api.url,
       connections,
       amount: cookies.length,
       duration: durationS * 3,
-      requests: [
-        {
-          method: 'POST',
-          path: '/auth/logout',
-          setupRequest: (req) => ({
-            ...req,
-            headers: { ...req.headers, cookie: cookies[logoutIndex++ % cookies.length] },
-          }),
-        },
-      ],
+      requests: logoutRequests(cookies),
     }),
     204,
   );

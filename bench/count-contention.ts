@@ -25,6 +25,7 @@ import {
 import { BENCH_SESSION_SECRET, SESSION_TTL_MS, startBenchApp } from './lib/bench-app.js';
 import { log, now } from './lib/progress.js';
 import { round } from './lib/statistics.js';
+import { loginRequests, logoutRequests } from './lib/auth-requests.js';
 
 export interface CountContentionOptions {
   apis: number;
@@ -150,24 +151,13 @@ export async function countContentionBenchmark({
         signedSessionCookie(u.sid!, BENCH_SESSION_SECRET),
       );
       const names = slices(arriving, apiCount)[i].map((u) => u.username);
-      let nextCookie = 0;
-      let nextName = 0;
       return [
         cannon({
           url: api.url,
           connections: connectionsPerApi,
           amount: cookies.length,
           duration: durationS,
-          requests: [
-            {
-              method: 'POST',
-              path: '/auth/logout',
-              setupRequest: (req) => ({
-                ...req,
-                headers: { ...req.headers, cookie: cookies[nextCookie++ % cookies.length] },
-              }),
-            },
-          ],
+          requests: logoutRequests(cookies),
         }),
         cannon({
           url: api.url,
@@ -175,20 +165,7 @@ export async function countContentionBenchmark({
           connections: 1,
           amount: names.length,
           duration: durationS,
-          requests: [
-            {
-              method: 'POST',
-              path: '/auth/login',
-              headers: { 'content-type': 'application/json' },
-              setupRequest: (req) => ({
-                ...req,
-                body: JSON.stringify({
-                  username: names[nextName++ % names.length],
-                  password: DEFAULT_PASSWORD,
-                }),
-              }),
-            },
-          ],
+          requests: loginRequests(names),
         }),
       ];
     });

@@ -11,6 +11,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { loginRequests } from './lib/auth-requests.js';
 import { migrateDatabase } from '../test/support/app-process.js';
 import { dropDatabase, freshDatabase } from '../test/support/database.js';
 import { DEFAULT_PASSWORD, HttpUser } from '../test/support/http-user.js';
@@ -138,26 +139,12 @@ async function main() {
     );
     const me = new HttpUser(api.url, users[0].username);
     await me.logIn();
-    let next = 0;
     const load: autocannon.Options =
       endpoint === 'me'
         ? { url: `${api.url}/auth/me`, headers: { cookie: me.sessionCookie } }
         : {
             url: api.url,
-            requests: [
-              {
-                method: 'POST',
-                path: '/auth/login',
-                headers: { 'content-type': 'application/json' },
-                setupRequest: (req) => ({
-                  ...req,
-                  body: JSON.stringify({
-                    username: users[next++ % users.length].username,
-                    password: DEFAULT_PASSWORD,
-                  }),
-                }),
-              },
-            ],
+            requests: loginRequests(users.map((user) => user.username)),
           };
     const what = endpoint === 'me' ? 'GET /auth/me' : 'POST /auth/login';
     log(`profile: ${what}, 16 connections, ${seconds}s, api under --cpu-prof`);
