@@ -1,14 +1,9 @@
-/** The parts of the api's answers the demo reads (README, "REST API"). */
-export interface DecisionItem {
-  id: number | null;
-  at: string;
-  reason: string;
-  message: string;
-  activeUsers: number | null;
-  previousReplicas: number | null;
-  replicas: number | null;
-}
+import type { WireDecision } from '../dashboard/src/api.js';
 
+/** A decision as GET /scaling/decisions answers it (declared once, with the dashboard's). */
+export type DecisionItem = WireDecision;
+
+/** The parts of the api's answers the demo reads (README, "REST API"). */
 export interface ScalingStatus {
   activeUsers: number | null;
   desiredReplicas: number | null;
