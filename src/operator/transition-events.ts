@@ -17,10 +17,16 @@ const BLOCKED_REASONS = new Set([
 
 /**
  * The Events a reconcile records, as a pure function of the status before and after it:
- * one when the operator scaled (Scaled, or Fallback when the fallback rules did it), and
  * one per transition a person should know of (a pause starts or ends, an invalid pause
  * annotation, the signal is lost or back, the target is missing or owned by another
- * scaler). Events follow transitions, never every reconcile.
+ * scaler), and one when the operator scaled for a reason of its own (Scaled with
+ * paused-replicas, Fallback). Events follow transitions, never every reconcile.
+ *
+ * A scale that carries out the api's decision records no Event of its own: the api already
+ * recorded that decision as an Event on the same resource (as an HPA's SuccessfulRescale
+ * is its decision), and the status's lastScaleTime and `Scaled` condition show it was
+ * applied. One Event fewer per scale keeps a reconcile at two API writes. When such a
+ * scale follows a pause's end or the signal's return, that Event names it.
  */
 export function transitionEvents(
   previous: KiadaServiceCountStatus | undefined,
@@ -29,19 +35,19 @@ export function transitionEvents(
   scaled?: { from: number; to: number },
 ): PlannedEvent[] {
   const events: PlannedEvent[] = [];
-  if (scaled) {
-    const change = `Scaled Deployment "${plan.targetName}" from ${scaled.from} to ${scaled.to} replicas`;
-    if (plan.mode === 'fallback') {
-      events.push({
-        type: 'Warning',
-        reason: 'Fallback',
-        message: `${change}: ${plan.signalFresh.message}`,
-      });
-    } else {
-      const note = plan.mode === 'paused' ? ' (paused-replicas)' : '';
-      events.push({ type: 'Normal', reason: 'Scaled', message: `${change}${note}` });
-    }
+  const change =
+    scaled && `Scaled Deployment "${plan.targetName}" from ${scaled.from} to ${scaled.to} replicas`;
+  if (change && plan.mode === 'fallback') {
+    events.push({
+      type: 'Warning',
+      reason: 'Fallback',
+      message: `${change}: ${plan.signalFresh.message}`,
+    });
+  } else if (change && plan.mode === 'paused') {
+    events.push({ type: 'Normal', reason: 'Scaled', message: `${change} (paused-replicas)` });
   }
+  /** The autoscaler's own scale, told in the transition that caused it. */
+  const catchUp = change && plan.mode === 'autoscale' ? `; ${change}` : '';
 
   const pausedBefore = find(previous, CONDITION_PAUSED);
   const pausedNow = find(next, CONDITION_PAUSED);
@@ -52,7 +58,11 @@ export function transitionEvents(
       pausedNow?.reason === 'PauseExpired'
         ? pausedNow.message
         : 'The pause annotations were removed';
-    events.push({ type: 'Normal', reason: 'PauseEnded', message: `${why}: autoscaling again` });
+    events.push({
+      type: 'Normal',
+      reason: 'PauseEnded',
+      message: `${why}: autoscaling again${catchUp}`,
+    });
   }
   if (
     pausedNow?.reason === 'InvalidAnnotation' &&
@@ -69,7 +79,7 @@ export function transitionEvents(
     events.push({
       type: 'Normal',
       reason: 'SignalRestored',
-      message: "The api's signal is back: autoscaling as asked",
+      message: `The api's signal is back: autoscaling as asked${catchUp}`,
     });
   }
 
