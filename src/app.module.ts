@@ -1,44 +1,54 @@
 import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { AppConfigModule, type AppConfig } from './config/index.js';
-import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { OperatorModule } from './operator/operator.module.js';
-import { ScalingModule } from './scaling/scaling.module.js';
-import { UsersModule } from './users/users.module.js';
+
+type FeatureModule = Type | DynamicModule;
+
+const apiModules = async (): Promise<FeatureModule[]> => {
+  const [database, users, auth, scaling] = await Promise.all([
+    import('./database/database.module.js'),
+    import('./users/users.module.js'),
+    import('./auth/auth.module.js'),
+    import('./scaling/scaling.module.js'),
+  ]);
+  return [database.DatabaseModule, users.UsersModule, auth.AuthModule, scaling.ScalingModule];
+};
+
+const operatorModules = async (): Promise<FeatureModule[]> => [
+  (await import('./operator/operator.module.js')).OperatorModule,
+];
 
 /**
  * The feature modules each APP_ROLE runs (README, "roles"): `api` serves auth and scaling,
  * `operator` reconciles, `all` runs both in one process; `migrate` never gets here (main.ts
- * applies the migrations and exits).
+ * applies the migrations and exits). Imported on demand, so a process loads only its role's
+ * code: the operator holds no TypeORM, passport or argon2 (tens of MB of RSS).
  */
-export function featureModules(role: AppConfig['role']): Array<Type | DynamicModule> {
-  const api = [DatabaseModule, UsersModule, AuthModule, ScalingModule];
-  const operator = [OperatorModule];
+export async function featureModules(role: AppConfig['role']): Promise<FeatureModule[]> {
   switch (role) {
     case 'api':
-      return api;
+      return apiModules();
     case 'operator':
-      return operator;
+      return operatorModules();
     default:
-      return [...api, ...operator];
+      return [...(await apiModules()), ...(await operatorModules())];
   }
 }
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static async forRoot(config: AppConfig): Promise<DynamicModule> {
     const withDatabase = config.role !== 'operator';
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
         ScheduleModule.forRoot(),
-        ...featureModules(config.role),
+        ...(await featureModules(config.role)),
         HealthModule.forRoot({ withDatabase }),
         MetricsModule,
       ],

@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { ConfigError, loadConfigFromEnvironment, type AppConfig } from './config/index.js';
-import { runMigrations } from './database/run-migrations.js';
 import { configureHttpApp, HTTP_APP_OPTIONS } from './http/configure-http-app.js';
 import { createPino } from './logging/create-pino.js';
 import { PinoLoggerService } from './logging/pino-logger.service.js';
@@ -29,6 +28,8 @@ async function bootstrap(): Promise<void> {
   if (config.role === 'migrate') {
     // No Nest application here: route Nest's Logger to pino, so LOG_FORMAT holds here too.
     Logger.overrideLogger(logger);
+    // Imported here: only this role needs TypeORM's migration runner.
+    const { runMigrations } = await import('./database/run-migrations.js');
     await runMigrations(config.database);
     return;
   }
@@ -39,7 +40,7 @@ async function bootstrap(): Promise<void> {
     );
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(config), {
     logger,
     ...HTTP_APP_OPTIONS,
   });

@@ -53,7 +53,7 @@ export async function createTestApp(
   { kubernetes, nestLogLevels = ['error'] }: TestAppOptions = {},
 ): Promise<TestApp> {
   const config = testAppConfig(databaseUrl, env);
-  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  const builder = Test.createTestingModule({ imports: [await AppModule.forRoot(config)] });
   const moduleRef = await (
     kubernetes ? overrideKubernetes(builder, kubernetes) : builder
   ).compile();
