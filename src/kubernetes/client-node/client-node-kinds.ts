@@ -15,16 +15,33 @@ export interface ListApis {
   custom: CustomObjectsApi;
 }
 
-interface RawList {
+/** One page of a list: client-node's typed lists carry `_continue`, custom objects `continue`. */
+export interface RawList {
   items?: unknown[];
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; _continue?: string; continue?: string };
+}
+
+/** Which page of a list to read (the API server's `limit` and `continue`). */
+export interface ListPage {
+  fieldSelector?: string;
+  limit: number;
+  _continue?: string;
 }
 
 /** How one watchable kind is listed, watched (its path) and converted to the port's type. */
 interface KindAccess<T> {
   path(scope: string): string;
-  list(apis: ListApis, namespace: string | undefined, fieldSelector?: string): Promise<RawList>;
+  list(apis: ListApis, namespace: string | undefined, page: ListPage): Promise<RawList>;
   convert(object: unknown): T;
+}
+
+/** The cache keeps what the operator reads, not the field managers' bookkeeping. */
+function withoutManagedFields(object: unknown): KiadaServiceCount {
+  const resource = object as KiadaServiceCount & { metadata: { managedFields?: unknown } };
+  if (!resource.metadata.managedFields) return resource;
+  const metadata = { ...resource.metadata };
+  delete metadata.managedFields;
+  return { ...resource, metadata };
 }
 
 const KSC_COORDINATES = { group: KSC_GROUP, version: KSC_VERSION, plural: KSC_PLURAL };
@@ -33,29 +50,26 @@ const KSC_COORDINATES = { group: KSC_GROUP, version: KSC_VERSION, plural: KSC_PL
 export const KINDS: { [K in WatchableKind]: KindAccess<WatchableKinds[K]> } = {
   KiadaServiceCount: {
     path: (scope) => `/apis/${KSC_GROUP}/${KSC_VERSION}${scope}/${KSC_PLURAL}`,
-    list: ({ custom }, namespace, fieldSelector) =>
+    list: ({ custom }, namespace, page) =>
       (namespace
-        ? custom.listNamespacedCustomObject({ ...KSC_COORDINATES, namespace, fieldSelector })
-        : custom.listClusterCustomObject({
-            ...KSC_COORDINATES,
-            fieldSelector,
-          })) as Promise<RawList>,
-    convert: (object) => object as KiadaServiceCount,
+        ? custom.listNamespacedCustomObject({ ...KSC_COORDINATES, namespace, ...page })
+        : custom.listClusterCustomObject({ ...KSC_COORDINATES, ...page })) as Promise<RawList>,
+    convert: withoutManagedFields,
   },
   Deployment: {
     path: (scope) => `/apis/apps/v1${scope}/deployments`,
-    list: ({ apps }, namespace, fieldSelector) =>
+    list: ({ apps }, namespace, page) =>
       namespace
-        ? apps.listNamespacedDeployment({ namespace, fieldSelector })
-        : apps.listDeploymentForAllNamespaces({ fieldSelector }),
+        ? apps.listNamespacedDeployment({ namespace, ...page })
+        : apps.listDeploymentForAllNamespaces(page),
     convert: (object) => toDeploymentState(object as V1Deployment),
   },
   HorizontalPodAutoscaler: {
     path: (scope) => `/apis/autoscaling/v2${scope}/horizontalpodautoscalers`,
-    list: ({ autoscaling }, namespace, fieldSelector) =>
+    list: ({ autoscaling }, namespace, page) =>
       namespace
-        ? autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, fieldSelector })
-        : autoscaling.listHorizontalPodAutoscalerForAllNamespaces({ fieldSelector }),
+        ? autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, ...page })
+        : autoscaling.listHorizontalPodAutoscalerForAllNamespaces(page),
     convert: (object) => toHorizontalPodAutoscalerState(object as V2HorizontalPodAutoscaler),
   },
 };

@@ -198,7 +198,52 @@ describe(ClientNodeKubernetes.name, () => {
       resourceVersion: '77',
       items: [{ replicas: 1 }],
     });
-    expect(seen[0].url).toBe('/apis/apps/v1/deployments');
+    expect(seen[0].url).toBe('/apis/apps/v1/deployments?limit=500');
+  });
+
+  it('lists in pages of 500, following continue tokens, from the first page snapshot', async () => {
+    route = (request, response) => {
+      const page = new URL(request.url, 'http://x').searchParams.get('continue');
+      json(response, 200, {
+        kind: 'DeploymentList',
+        apiVersion: 'apps/v1',
+        metadata: page ? { resourceVersion: '77' } : { resourceVersion: '77', continue: 'p2' },
+        items: page ? [deployment(2, 2)] : [deployment(1, 1)],
+      });
+    };
+    await expect(sut.list('Deployment', 'default')).resolves.toMatchObject({
+      resourceVersion: '77',
+      items: [{ replicas: 1 }, { replicas: 2 }],
+    });
+    expect(seen.map((request) => request.url)).toEqual([
+      '/apis/apps/v1/namespaces/default/deployments?limit=500',
+      '/apis/apps/v1/namespaces/default/deployments?continue=p2&limit=500',
+    ]);
+  });
+
+  it('keeps KiadaServiceCounts without their managedFields', async () => {
+    const resource = {
+      apiVersion: 'hanyang.ac.kr/v1',
+      kind: 'KiadaServiceCount',
+      metadata: {
+        name: 'a',
+        namespace: 'default',
+        resourceVersion: '5',
+        managedFields: [{ manager: 'kubectl', operation: 'Update', fieldsV1: {} }],
+      },
+      spec: { kiadaServiceCount: 2 },
+    };
+    route = (_request, response) =>
+      json(response, 200, {
+        kind: 'KiadaServiceCountList',
+        apiVersion: 'hanyang.ac.kr/v1',
+        metadata: { resourceVersion: '9' },
+        items: [resource],
+      });
+    const { items } = await sut.list('KiadaServiceCount', 'default');
+    expect(items).toEqual([
+      { ...resource, metadata: { name: 'a', namespace: 'default', resourceVersion: '5' } },
+    ]);
   });
 
   it('watches with bookmarks from a resourceVersion and ends with 410 on an Expired error event', async () => {

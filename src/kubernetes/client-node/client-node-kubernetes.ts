@@ -64,6 +64,9 @@ interface Apis extends ListApis {
  * becomes a KubernetesApiError. Consumers never see this class: they inject the narrow
  * port they need (KubernetesModule binds each to this instance).
  */
+/** Objects per list request (client-go's reflector default page size). */
+export const LIST_PAGE_SIZE = 500;
+
 export class ClientNodeKubernetes
   implements
     ServiceCountSpecApi,
@@ -204,11 +207,24 @@ export class ClientNodeKubernetes
   ): Promise<ListResult<WatchableKinds[K]>> {
     const access = KINDS[kind];
     return this.call(`list ${kind} in ${namespace ?? 'all namespaces'}`, async (apis) => {
-      const list = await access.list(apis, namespace, nameSelector(options.name));
-      return {
-        items: (list.items ?? []).map((item) => access.convert(item)) as WatchableKinds[K][],
-        resourceVersion: list.metadata?.resourceVersion ?? '',
-      };
+      // In pages, as client-go's reflector lists: each page is converted (and its raw
+      // objects left to the GC) before the next is read, so a list of thousands of
+      // Deployments never sits in memory twice. All pages come from the first page's
+      // snapshot; an expired continue token fails the list, and the informer lists again.
+      const items: WatchableKinds[K][] = [];
+      let resourceVersion = '';
+      let next: string | undefined;
+      do {
+        const page = await access.list(apis, namespace, {
+          fieldSelector: nameSelector(options.name),
+          limit: LIST_PAGE_SIZE,
+          _continue: next,
+        });
+        for (const item of page.items ?? []) items.push(access.convert(item) as WatchableKinds[K]);
+        resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+        next = page.metadata?._continue || page.metadata?.continue || undefined;
+      } while (next);
+      return { items, resourceVersion };
     });
   }
 
