@@ -12,7 +12,8 @@ import { kubeClients } from '../test/support/kubernetes.js';
 import { createNamespace, deleteNamespace } from '../test/support/namespaces.js';
 import { targetDeploymentBody } from '../test/support/target-deployment.js';
 import { sleep } from '../test/support/wait.js';
-import { startBenchApp } from './lib/bench-app.js';
+import { chartOperatorNodeArgs, startBenchApp } from './lib/bench-app.js';
+import { cpuSeconds } from './lib/cpu-time.js';
 import { classify, startCountingProxy, type CountingProxy } from './lib/counting-proxy.js';
 import { pool } from './lib/pool.js';
 import { log, now } from './lib/progress.js';
@@ -167,6 +168,8 @@ export async function operatorScaleBenchmark({
     };
     await sleep(3000); // trailing status/Deployment events
     const settled = await metricsAfter();
+    // From process start: start-up, informer lists and every reconcile.
+    const cpuAtSettle = cpuSeconds(started.process.pid);
     const atSettle = proxy.requests.length;
     const reconcilePhase = classify(proxy.requests.slice(0, atSettle));
     const rssAfterReconcileKb = started.rssKb();
@@ -197,6 +200,15 @@ export async function operatorScaleBenchmark({
         ? round(reconcilePhase.total / settled.reconciles, 2)
         : null,
       requestsPerResource: round(reconcilePhase.total / count, 2),
+      /** The operator's flags: the chart's `operator.nodeArgs`. */
+      nodeArgs: chartOperatorNodeArgs(),
+      /** CPU of the operator process from its start until everything settled, s. */
+      cpuS: cpuAtSettle === null ? null : round(cpuAtSettle, 2),
+      /** That CPU per reconcile, ms (start-up included). */
+      cpuMsPerReconcile:
+        cpuAtSettle === null || !settled.reconciles
+          ? null
+          : round((cpuAtSettle * 1000) / settled.reconciles, 2),
       /** Mean time of one reconcile (the operator's histogram), ms. */
       meanReconcileMs: settled.reconciles
         ? round((settled.reconcileSeconds * 1000) / settled.reconciles, 1)

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadYaml } from '@kubernetes/client-node';
 import { startApp, type AppProcess, type AppRole } from '../../test/support/app-process.js';
 
 /** SESSION_SECRET of the api the benchmarks start (seeded sessions' cookies are signed with it). */
@@ -11,17 +13,31 @@ export interface BenchAppOptions {
   /** The log file's name without `.log` (default: the role). */
   name?: string;
   waitHealthy?: boolean;
+  /** Node's flags; default: the operator gets the chart's `operator.nodeArgs`. */
   nodeArgs?: string[];
+}
+
+/** The chart's default `operator.nodeArgs`: the benchmarks run the operator as installed. */
+export function chartOperatorNodeArgs(): string[] {
+  const values = loadYaml<{ operator?: { nodeArgs?: string[] } }>(
+    readFileSync('helm/kiada-autoscaler/values.yaml', 'utf8'),
+  );
+  return values.operator?.nodeArgs ?? [];
 }
 
 /**
  * One role of the built app as the benchmarks run it: NODE_ENV=production, JSON logs at
- * info into `<logDir>/<name>.log`, the bench's session secret.
+ * info into `<logDir>/<name>.log`, the bench's session secret, the chart's node flags.
  */
 export function startBenchApp(
   role: AppRole,
   env: Record<string, string>,
-  { logDir, name = role, waitHealthy = true, nodeArgs }: BenchAppOptions,
+  {
+    logDir,
+    name = role,
+    waitHealthy = true,
+    nodeArgs = role === 'operator' ? chartOperatorNodeArgs() : [],
+  }: BenchAppOptions,
 ): Promise<AppProcess> {
   return startApp(
     role,
