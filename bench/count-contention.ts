@@ -6,7 +6,7 @@
 // once, and reports the server's row-lock waits, which tables they were on (sampled from
 // information_schema), and whether the kept count still equals a full recount.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -100,6 +100,7 @@ export async function countContentionBenchmark({
 }: CountContentionOptions) {
   let server: OwnMariadb | undefined;
   const apis: AppProcess[] = [];
+  let home: string | undefined;
   try {
     log(`contention: starting a MariaDB server of the bench's own`);
     server = await startOwnMariadb('bench-contention');
@@ -122,7 +123,7 @@ export async function countContentionBenchmark({
     });
     const arriving = await insertUsers(url, logins, { prefix: 'cc-in-', passwordHash });
     // No cluster for these: HOME without ~/.kube and no KUBECONFIG, so they only count.
-    const home = mkdtempSync(join(tmpdir(), 'kiada-bench-home-'));
+    home = mkdtempSync(join(tmpdir(), 'kiada-bench-home-'));
     log(`contention: starting ${apiCount} api processes on it`);
     for (let i = 0; i < apiCount; i++) {
       apis.push(
@@ -232,5 +233,6 @@ export async function countContentionBenchmark({
   } finally {
     await Promise.all(apis.map((api) => api.stop()));
     await server?.remove();
+    if (home) rmSync(home, { recursive: true, force: true });
   }
 }

@@ -35,4 +35,10 @@ fi
 services_log "building the app (the suites start dist/main.js as separate processes)"
 npm run build --silent
 
+# The suites' temporary files (kubeconfigs with tokens, rendered manifests, browser
+# profiles) go to a directory of this run, removed at the end.
+E2E_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/kiada-e2e.XXXXXX")
+export TMPDIR=$E2E_TMPDIR
+trap 'services_cleanup; rm -rf "$E2E_TMPDIR"' EXIT
+
 node --experimental-vm-modules node_modules/jest/bin/jest.js --config test/jest-e2e.json --runInBand "$@"

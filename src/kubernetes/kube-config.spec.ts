@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -9,8 +9,12 @@ describe('a first run without a cluster', () => {
   const home = mkdtempSync(join(tmpdir(), 'kiada-home-'));
   const sources = { homeDir: home, serviceAccountToken: join(home, 'no-token') };
 
+  const homes = [home];
   beforeAll(() => Logger.overrideLogger(false));
-  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
+  afterAll(() => {
+    Logger.overrideLogger(['log', 'error', 'warn']);
+    for (const dir of homes) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('knows when nothing is configured: no KUBECONFIG, no ~/.kube/config, not in a pod', () => {
     expect(isClusterConfigured(undefined, sources)).toBe(false);
@@ -22,6 +26,7 @@ describe('a first run without a cluster', () => {
 
   it('says what is going on and how to fix it, in the error every Kubernetes call gets', async () => {
     const other = mkdtempSync(join(tmpdir(), 'kiada-home-'));
+    homes.push(other);
     const kubernetes = new ClientNodeKubernetes(
       loadKubeConfig(undefined, { homeDir: other, serviceAccountToken: join(other, 'no-token') }),
     );

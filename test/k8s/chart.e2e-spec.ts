@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -136,7 +138,7 @@ describe('Helm chart installed into a real API server', () => {
     );
 
     // The release's objects as Helm sent them, as plain JSON (kubectl reads them without the server)
-    const manifestFile = `/tmp/kiada-e2e-chart-${namespace}.yaml`;
+    const manifestFile = join(tmpdir(), `kiada-e2e-chart-${namespace}.yaml`);
     writeFileSync(
       manifestFile,
       (await helm('get', 'manifest', RELEASE, '--namespace', namespace)).stdout,

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -155,7 +157,7 @@ spec:
   kiadaServiceCount: ${count}
 `;
     const write = async (manifest: string) => {
-      const file = `/tmp/kiada-invalid-${namespace}.yaml`;
+      const file = join(tmpdir(), `kiada-invalid-${namespace}.yaml`);
       writeFileSync(file, manifest);
       return kubectlFails('apply', '-f', file);
     };

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -26,7 +28,7 @@ export interface OwnMariadb {
  */
 export async function startOwnMariadb(name: string): Promise<OwnMariadb> {
   const port = await freePort();
-  const dataDir = `/tmp/kiada-e2e-mariadb-${name}-${process.pid}`;
+  const dataDir = join(tmpdir(), `kiada-e2e-mariadb-${name}-${process.pid}`);
   const env = {
     ...process.env,
     TEST_DATABASE_URL: '',

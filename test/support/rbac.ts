@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -36,7 +38,7 @@ export async function installChartRbac(
     args.push('--set-string', `${key}=${value}`);
   }
   const { stdout } = await run('helm', args, { env: process.env, maxBuffer: 4 * 1024 * 1024 });
-  const file = `/tmp/kiada-e2e-rbac-${namespace}.yaml`;
+  const file = join(tmpdir(), `kiada-e2e-rbac-${namespace}.yaml`);
   writeFileSync(file, stdout);
   await kubectl('apply', '--namespace', namespace, '-f', file);
 }
