@@ -8,15 +8,14 @@ import { MetricsModule } from './metrics/metrics.module.js';
 
 type FeatureModule = Type | DynamicModule;
 
-const apiModules = async (): Promise<FeatureModule[]> => {
-  const [database, users, auth, scaling] = await Promise.all([
-    import('./database/database.module.js'),
-    import('./users/users.module.js'),
-    import('./auth/auth.module.js'),
-    import('./scaling/scaling.module.js'),
-  ]);
-  return [database.DatabaseModule, users.UsersModule, auth.AuthModule, scaling.ScalingModule];
-};
+// One import after the other: Jest's ESM loader fails on parallel imports of shared
+// modules, and in Node they are CPU-bound work anyway.
+const apiModules = async (): Promise<FeatureModule[]> => [
+  (await import('./database/database.module.js')).DatabaseModule,
+  (await import('./users/users.module.js')).UsersModule,
+  (await import('./auth/auth.module.js')).AuthModule,
+  (await import('./scaling/scaling.module.js')).ScalingModule,
+];
 
 const operatorModules = async (): Promise<FeatureModule[]> => [
   (await import('./operator/operator.module.js')).OperatorModule,
