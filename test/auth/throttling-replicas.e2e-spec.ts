@@ -119,4 +119,26 @@ describe('auth throttling across two api processes (MariaDB)', () => {
     expect((await login(b, addressB, 'dana', 'wrong-password')).status).toBe(401);
     expect((await login(a, addressB, 'dana', password)).status).toBe(200);
   });
+
+  it('lets no more than the threshold of parallel wrong passwords be checked, across both', async () => {
+    const password = 'right-password-2';
+    expect(
+      (await post(replicas[0], '/auth/signup', '192.0.2.2', { username: 'erin', password })).status,
+    ).toBe(201);
+    // Twice the threshold at once (under the rate limit), spread over both replicas: each
+    // attempt is counted before its password is checked, so they cannot all pass the check.
+    const outcomes = await Promise.all(
+      Array.from({ length: 2 * LOCKOUT_THRESHOLD }, (_, i) =>
+        login(replicas[i % 2], '198.51.100.3', 'erin', 'wrong-password'),
+      ),
+    );
+    const statuses = outcomes.map((outcome) => outcome.status).sort();
+    expect(statuses).toEqual([
+      ...Array<number>(LOCKOUT_THRESHOLD).fill(401),
+      ...Array<number>(LOCKOUT_THRESHOLD).fill(429),
+    ]);
+    for (const refused of outcomes.filter((outcome) => outcome.status === 429)) {
+      expect((refused.body as { message: string }).message).toMatch(/Too many failed logins/);
+    }
+  });
 });

@@ -1,9 +1,4 @@
-import {
-  ExecutionContext,
-  Injectable,
-  UnauthorizedException,
-  ValidationPipe,
-} from '@nestjs/common';
+import { ExecutionContext, Injectable, ValidationPipe } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { VALIDATION_OPTIONS } from '../../http/validation.js';
@@ -37,13 +32,8 @@ export class LocalAuthGuard extends AuthGuard('local') {
       request.ip ?? 'unknown',
       http.getResponse<Response>(),
     );
-    let authenticated: boolean;
-    try {
-      authenticated = (await super.canActivate(context)) as boolean;
-    } catch (error) {
-      if (error instanceof UnauthorizedException) await attempt.failed();
-      throw error;
-    }
+    // Wrong credentials throw here: the attempt was counted as a failure when claimed.
+    const authenticated = (await super.canActivate(context)) as boolean;
     await attempt.succeeded();
     return authenticated;
   }

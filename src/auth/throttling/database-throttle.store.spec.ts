@@ -49,21 +49,31 @@ describe('DatabaseThrottleStore (SQLite)', () => {
     expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/); // never the username or address itself
   });
 
-  it('keeps failure streaks, locks from the policy, forgets and clears them', async () => {
+  it('claims attempts as failures, locks from the policy, refuses while locked, forgets and clears', async () => {
     const forget = now - 86_400_000;
-    await store.recordFailure('k', now, forget, lockFromThird);
-    await expect(store.recordFailure('k', now + 1, forget, lockFromThird)).resolves.toEqual({
+    await store.claimAttempt('k', now, forget, lockFromThird);
+    await expect(store.claimAttempt('k', now + 1, forget, lockFromThird)).resolves.toEqual({
+      locked: false,
       failures: 2,
       lockedUntil: 0,
     });
-    await expect(store.recordFailure('k', now + 2, forget, lockFromThird)).resolves.toEqual({
+    await expect(store.claimAttempt('k', now + 2, forget, lockFromThird)).resolves.toEqual({
+      locked: false,
       failures: 3,
       lockedUntil: now + 2 + 3000,
     });
+    // Locked: refused, and the refusal records nothing.
+    await expect(store.claimAttempt('k', now + 3, forget, lockFromThird)).resolves.toEqual({
+      locked: true,
+      failures: 3,
+      lockedUntil: now + 3002,
+    });
     await expect(store.streak('k')).resolves.toEqual({ failures: 3, lockedUntil: now + 3002 });
     await expect(store.streak('other')).resolves.toBeNull();
-    // A failure after the streak was forgotten starts a new one.
-    await expect(store.recordFailure('k', now + 10, now + 5, lockFromThird)).resolves.toEqual({
+    // An attempt after the lock ended and the streak was forgotten starts a new one.
+    const later = now + 10_000;
+    await expect(store.claimAttempt('k', later, later - 1, lockFromThird)).resolves.toEqual({
+      locked: false,
       failures: 1,
       lockedUntil: 0,
     });
@@ -71,12 +81,25 @@ describe('DatabaseThrottleStore (SQLite)', () => {
     await expect(store.streak('k')).resolves.toBeNull();
   });
 
+  it('counts attempts made at the same time one after the other', async () => {
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, () => store.claimAttempt('k', now, 0, lockFromThird)),
+    );
+    expect(
+      claims
+        .filter((claim) => !claim.locked)
+        .map((claim) => claim.failures)
+        .sort(),
+    ).toEqual([1, 2, 3]);
+    expect(claims.filter((claim) => claim.locked)).toHaveLength(5);
+  });
+
   it('purges ended windows and forgotten, unlocked streaks only', async () => {
     await store.hit(['old'], 1_000, now);
     await store.hit(['open'], 60_000, now);
-    await store.recordFailure('stale', now, 0, () => 0);
-    await store.recordFailure('locked', now, 0, () => 3_600_000);
-    await store.recordFailure('recent', now + 5_000, 0, () => 0);
+    await store.claimAttempt('stale', now, 0, () => 0);
+    await store.claimAttempt('locked', now, 0, () => 3_600_000);
+    await store.claimAttempt('recent', now + 5_000, 0, () => 0);
     await expect(store.purge(now + 2_000, now + 1_000)).resolves.toBe(2); // 'old', 'stale'
     await expect(store.hit(['open'], 60_000, now + 2_000)).resolves.toEqual([
       { hits: 2, resetAt: now + 60_000 },

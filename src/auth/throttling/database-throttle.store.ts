@@ -3,7 +3,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { toNumber } from '../../sessions/session-sql.js';
-import { ThrottleStore, type FailureState, type WindowState } from './throttle-store.js';
+import {
+  ThrottleStore,
+  type AttemptClaim,
+  type FailureState,
+  type WindowState,
+} from './throttle-store.js';
 
 /** Rows are keyed by the SHA-256 of the key: fixed length, whatever the username. */
 function keyHash(key: string): string {
@@ -46,18 +51,27 @@ export class DatabaseThrottleStore extends ThrottleStore {
       : null;
   }
 
-  recordFailure(
+  claimAttempt(
     key: string,
     now: number,
     forgetBefore: number,
     lockMs: (failures: number) => number,
-  ): Promise<FailureState> {
+  ): Promise<AttemptClaim> {
     const hash = keyHash(key);
     return this.runner.transaction(async (manager) => {
-      const [row] = await manager.query<Array<{ failures: unknown; last_failure_at: unknown }>>(
-        `SELECT failures, last_failure_at FROM login_failures WHERE key_hash = ?${this.forUpdate}`,
+      const [row] = await manager.query<
+        Array<{ failures: unknown; last_failure_at: unknown; locked_until: unknown }>
+      >(
+        `SELECT failures, last_failure_at, locked_until FROM login_failures WHERE key_hash = ?${this.forUpdate}`,
         [hash],
       );
+      if (row && toNumber(row.locked_until) > now) {
+        return {
+          locked: true,
+          failures: toNumber(row.failures),
+          lockedUntil: toNumber(row.locked_until),
+        };
+      }
       const failures =
         row && toNumber(row.last_failure_at) > forgetBefore ? toNumber(row.failures) + 1 : 1;
       const lockFor = lockMs(failures);
@@ -68,7 +82,7 @@ export class DatabaseThrottleStore extends ThrottleStore {
           : 'INSERT INTO login_failures (failures, last_failure_at, locked_until, key_hash) VALUES (?, ?, ?, ?)',
         [failures, now, lockedUntil, hash],
       );
-      return { failures, lockedUntil };
+      return { locked: false, failures, lockedUntil };
     });
   }
 

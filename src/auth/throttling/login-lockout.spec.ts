@@ -27,7 +27,10 @@ describe('LoginLockout', () => {
     return moduleRef.get(LoginLockout);
   }
 
-  /** 200 and the attempt when open, else the status and Retry-After of the refusal. */
+  /**
+   * One login attempt with a wrong password: 200 when the lock-out let it through (it is
+   * counted as a failure), else the status and Retry-After of the refusal.
+   */
   async function attempt(lockout: LoginLockout, username: string, address: string) {
     const headers: Record<string, string> = {};
     const response = { setHeader: (name: string, value: string) => (headers[name] = value) };
@@ -41,8 +44,9 @@ describe('LoginLockout', () => {
     }
   }
   const response = { setHeader: () => undefined } as unknown as Response;
-  const fail = async (lockout: LoginLockout, username: string, address: string) =>
-    (await lockout.begin(username, address, response)).failed();
+  const fail = async (lockout: LoginLockout, username: string, address: string) => {
+    await lockout.begin(username, address, response);
+  };
   const succeed = async (lockout: LoginLockout, username: string, address: string) =>
     (await lockout.begin(username, address, response)).succeeded();
 
@@ -54,13 +58,15 @@ describe('LoginLockout', () => {
   it('locks (user, address) from the threshold on, doubling up to the cap', async () => {
     const lockout = await lockoutWith(3, 2, 10);
     const waits: Array<string | undefined> = [];
-    for (let failure = 1; failure <= 6; failure += 1) {
+    for (let round = 1; round <= 6; round += 1) {
+      // Two wrong passwords at once: the second is refused once the first reached the lock.
       await fail(lockout, 'alice', '203.0.113.1');
       const refused = await attempt(lockout, 'alice', '203.0.113.1');
       waits.push(refused.status === 200 ? '-' : refused.retryAfter);
-      await clock.advance(60_000); // wait out the lock before the next try
+      await clock.advance(60_000); // wait out the lock before the next round
     }
-    expect(waits).toEqual(['-', '-', '2', '4', '8', '10']);
+    // Failures 1 and 2 pass; the 3rd locks 2 s, then 4, 8, 16 capped at 10.
+    expect(waits).toEqual(['-', '2', '4', '8', '10', '10']);
   });
 
   it('does not lock the same user from another address, nor another user from the same one', async () => {
@@ -81,10 +87,10 @@ describe('LoginLockout', () => {
     await fail(lockout, 'alice', 'A');
     expect((await attempt(lockout, 'alice', 'A')).status).toBe(429);
     await clock.advance(2_000);
-    expect((await attempt(lockout, 'alice', 'A')).status).toBe(200);
-    await succeed(lockout, 'alice', 'A');
+    await succeed(lockout, 'alice', 'A'); // the lock ended: the owner logs in
     await fail(lockout, 'alice', 'A');
-    expect((await attempt(lockout, 'alice', 'A')).status).toBe(200);
+    expect((await attempt(lockout, 'alice', 'A')).status).toBe(200); // a new streak of 1
+    expect((await attempt(lockout, 'alice', 'A')).status).toBe(429); // ... and 2
   });
 
   it('forgets a streak after a day without failures', async () => {
@@ -95,19 +101,24 @@ describe('LoginLockout', () => {
     expect((await attempt(lockout, 'alice', 'A')).status).toBe(200);
   });
 
-  it('writes nothing for a success without a streak on record', async () => {
-    const lockout = await lockoutWith(2);
-    await succeed(lockout, 'alice', 'A');
+  it('counts wrong passwords sent in parallel against each other', async () => {
+    const lockout = await lockoutWith(3);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => attempt(lockout, 'alice', '203.0.113.1')),
+    );
+    // Claimed before their passwords are checked: only the threshold's worth get through.
+    expect(results.filter((result) => result.status === 200)).toHaveLength(3);
+    expect(results.filter((result) => result.status === 429)).toHaveLength(7);
+  });
+
+  it('a successful login ends the streak it was counted in', async () => {
+    const lockout = await lockoutWith(3);
     await fail(lockout, 'alice', 'A');
-    expect(store.streaks.size).toBe(1);
-    const writes: string[] = [];
-    store.clearFailures = async (key) => {
-      writes.push(key);
-    };
-    await succeed(lockout, 'bob', 'A');
-    expect(writes).toEqual([]);
+    await fail(lockout, 'alice', 'A');
     await succeed(lockout, 'alice', 'A');
-    expect(writes).toEqual(['login|alice|A']);
+    expect(store.streaks.size).toBe(0);
+    await fail(lockout, 'alice', 'A');
+    expect((await attempt(lockout, 'alice', 'A')).status).toBe(200);
   });
 
   it('is off with threshold 0 (the store is never asked)', async () => {

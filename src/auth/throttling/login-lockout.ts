@@ -10,15 +10,13 @@ import { tooManyAttempts } from './too-many-attempts.js';
 /** The message of a locked-out login (429). */
 export const LOCKED_OUT = 'Too many failed logins for this username from your address';
 
-/** One login attempt that the lock-out let through: report how it ended. */
+/** One login attempt that the lock-out let through, counted as failed until it succeeds. */
 export interface LoginAttempt {
-  /** Wrong credentials: the streak grows (and may lock). */
-  failed(): Promise<void>;
   /** Logged in: the streak ends. */
   succeeded(): Promise<void>;
 }
 
-const UNTRACKED: LoginAttempt = { failed: async () => {}, succeeded: async () => {} };
+const UNTRACKED: LoginAttempt = { succeeded: async () => {} };
 
 /**
  * Per-account lock-out with growing delay (OWASP's authentication cheat sheet), keyed by
@@ -41,26 +39,20 @@ export class LoginLockout {
   }
 
   /**
-   * 429 with Retry-After while (username, address) is locked; else the attempt, to report
-   * its outcome. A success writes only when a streak was on record (most logins: one read).
+   * 429 with Retry-After while (username, address) is locked; else the attempt, claimed as
+   * a failure before the password is checked (ThrottleStore.claimAttempt), so attempts in
+   * parallel count against each other. An attempt that ends without a verdict (the
+   * database failed half-way) stays counted: it errs towards the lock.
    */
   async begin(username: string, address: string, response: Response): Promise<LoginAttempt> {
     if (this.policy.threshold === 0) return UNTRACKED;
     const key = keyOf(username, address);
-    const streak = await this.store.streak(key);
-    const wait = (streak?.lockedUntil ?? 0) - this.clock.now();
-    if (wait > 0) tooManyAttempts(response, wait, LOCKED_OUT);
-    return {
-      failed: async () => {
-        const now = this.clock.now();
-        await this.store.recordFailure(key, now, now - LOCKOUT_FORGET_MS, (failures) =>
-          lockoutMs(failures, this.policy),
-        );
-      },
-      succeeded: async () => {
-        if (streak) await this.store.clearFailures(key);
-      },
-    };
+    const now = this.clock.now();
+    const claim = await this.store.claimAttempt(key, now, now - LOCKOUT_FORGET_MS, (failures) =>
+      lockoutMs(failures, this.policy),
+    );
+    if (claim.locked) tooManyAttempts(response, claim.lockedUntil - now, LOCKED_OUT);
+    return { succeeded: () => this.store.clearFailures(key) };
   }
 }
 

@@ -12,6 +12,12 @@ export interface FailureState {
   lockedUntil: number;
 }
 
+/** One login attempt claimed against a streak (ThrottleStore.claimAttempt). */
+export interface AttemptClaim extends FailureState {
+  /** True: refused, the streak is locked until `lockedUntil` (nothing was recorded). */
+  locked: boolean;
+}
+
 /**
  * Where the auth throttle keeps its counters. The app binds the database
  * (DatabaseThrottleStore), so every api replica counts against the same windows and
@@ -28,16 +34,20 @@ export abstract class ThrottleStore {
   abstract streak(key: string): Promise<FailureState | null>;
 
   /**
-   * Records a failed login of `key` at `now`: the streak grows by one (or starts again
-   * when its last failure was at or before `forgetBefore`), and the lock-out becomes
-   * `now + lockMs(failures)`. Resolves to the streak after the failure.
+   * Claims one login attempt of `key` at `now`, in one locked step. While the streak is
+   * locked, resolves with `locked: true` and records nothing. Else the attempt counts as a
+   * failure before its password is checked: the streak grows by one (or starts again when
+   * its last failure was at or before `forgetBefore`) and the lock-out becomes
+   * `now + lockMs(failures)`. So attempts running at the same time, on any replica, see
+   * each other: N parallel wrong passwords cannot all pass a lock meant to start at the
+   * threshold. A successful login then clears the streak.
    */
-  abstract recordFailure(
+  abstract claimAttempt(
     key: string,
     now: number,
     forgetBefore: number,
     lockMs: (failures: number) => number,
-  ): Promise<FailureState>;
+  ): Promise<AttemptClaim>;
 
   /** A successful login ends the streak of `key`. */
   abstract clearFailures(key: string): Promise<void>;

@@ -1,4 +1,9 @@
-import { ThrottleStore, type FailureState, type WindowState } from '../throttle-store.js';
+import {
+  ThrottleStore,
+  type AttemptClaim,
+  type FailureState,
+  type WindowState,
+} from '../throttle-store.js';
 
 interface Streak extends FailureState {
   lastFailureAt: number;
@@ -32,19 +37,22 @@ export class InMemoryThrottleStore extends ThrottleStore {
     return streak ? { failures: streak.failures, lockedUntil: streak.lockedUntil } : null;
   }
 
-  async recordFailure(
+  async claimAttempt(
     key: string,
     now: number,
     forgetBefore: number,
     lockMs: (failures: number) => number,
-  ): Promise<FailureState> {
+  ): Promise<AttemptClaim> {
     this.check();
     const streak = this.streaks.get(key);
+    if (streak && streak.lockedUntil > now) {
+      return { locked: true, failures: streak.failures, lockedUntil: streak.lockedUntil };
+    }
     const failures = streak && streak.lastFailureAt > forgetBefore ? streak.failures + 1 : 1;
     const lockFor = lockMs(failures);
     const next = { failures, lastFailureAt: now, lockedUntil: lockFor > 0 ? now + lockFor : 0 };
     this.streaks.set(key, next);
-    return { failures: next.failures, lockedUntil: next.lockedUntil };
+    return { locked: false, failures: next.failures, lockedUntil: next.lockedUntil };
   }
 
   async clearFailures(key: string): Promise<void> {
