@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -28,9 +26,11 @@ export interface OwnMariadb {
  */
 export async function startOwnMariadb(name: string): Promise<OwnMariadb> {
   const port = await freePort();
-  const dataDir = join(tmpdir(), `kiada-e2e-mariadb-${name}-${process.pid}`);
+  // In /tmp itself, not the run's private TMPDIR: mariadbd runs as the mysql user.
+  const dataDir = `/tmp/kiada-e2e-mariadb-${name}-${process.pid}`;
   const env = {
     ...process.env,
+    TMPDIR: '/tmp',
     TEST_DATABASE_URL: '',
     TEST_DB_PORT: String(port),
     TEST_DB_DIR: dataDir,
