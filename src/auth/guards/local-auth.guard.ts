@@ -5,7 +5,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VALIDATION_OPTIONS } from '../../http/validation.js';
 import { CredentialsDto } from '../dto/credentials.dto.js';
 import { LoginLockout } from '../throttling/login-lockout.js';
@@ -27,7 +27,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
+    const request = http.getRequest<FastifyRequest>();
     const { username } = (await this.validation.transform(request.body, {
       type: 'body',
       metatype: CredentialsDto,
@@ -35,7 +35,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
     const attempt = await this.lockout.begin(
       username,
       request.ip ?? 'unknown',
-      http.getResponse<Response>(),
+      http.getResponse<FastifyReply>(),
     );
     let authenticated: boolean;
     try {

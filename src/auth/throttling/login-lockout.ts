@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Clock } from '../../common/clock.js';
 import type { AppConfig } from '../../config/index.js';
 import { LOCKOUT_FORGET_MS, lockoutMs, type LockoutPolicy } from './lockout-policy.js';
@@ -44,7 +44,7 @@ export class LoginLockout {
    * 429 with Retry-After while (username, address) is locked; else the attempt, to report
    * its outcome. A success writes only when a streak was on record (most logins: one read).
    */
-  async begin(username: string, address: string, response: Response): Promise<LoginAttempt> {
+  async begin(username: string, address: string, response: FastifyReply): Promise<LoginAttempt> {
     if (this.policy.threshold === 0) return UNTRACKED;
     const key = keyOf(username, address);
     const streak = await this.store.streak(key);
