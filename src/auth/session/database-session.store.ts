@@ -5,7 +5,7 @@ import { Clock } from '../../common/clock.js';
 import { errorMessage } from '../../common/error-message.js';
 import type { AppConfig } from '../../config/index.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
-import { sessionRecord } from './session-record.js';
+import { sessionExpiry, sessionRecord } from './session-record.js';
 import type { SessionData } from './session-data.js';
 
 /**
@@ -106,7 +106,7 @@ export class DatabaseSessionStore {
 
   touch(sid: string, data: SessionData, callback?: Callback): void {
     const now = this.clock.now();
-    const { expiresAt, data: json } = sessionRecord(data, now, this.ttlMs);
+    const expiresAt = sessionExpiry(data, now, this.ttlMs);
     const stored = this.knownExpiry.get(sid);
     if (
       this.touchAfterMs > 0 &&
@@ -118,6 +118,8 @@ export class DatabaseSessionStore {
       callback?.();
       return;
     }
+    // Serialized only for a write: most touches write nothing.
+    const json = JSON.stringify(data);
     this.settle(
       this.sessions
         .touch(sid, expiresAt, json, { now, lifetimeMs: this.lifetimeMs })

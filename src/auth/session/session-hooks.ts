@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../common/clock.js';
 import { errorMessage } from '../../common/error-message.js';
-import type { AuthenticatedUser } from '../authenticated-user.js';
 import type { DatabaseSessionStore } from './database-session.store.js';
 import { RequestSession, type SessionHost } from './request-session.js';
 import {
@@ -13,6 +13,9 @@ import {
 } from './session-cookie.js';
 import type { SessionData } from './session-data.js';
 import type { SessionSerializer } from './session.serializer.js';
+
+/** How many verified cookie values (one per live client) the hooks remember. */
+const VERIFIED_COOKIES_LIMIT = 10_000;
 
 export interface SessionHooksOptions {
   cookieName: string;
@@ -73,63 +76,77 @@ export function registerSessionHooks(fastify: FastifyInstance, options: SessionH
       ),
   };
 
-  const load = (sid: string) =>
-    new Promise<SessionData | null>((resolve, reject) =>
-      store.get(sid, (error, data) => (error ? reject(error) : resolve(data ?? null))),
-    );
-
-  const deserialize = (value: unknown) =>
-    new Promise<AuthenticatedUser | false | undefined>((resolve, reject) =>
-      serializer.deserializeUser(value, (error, user) => (error ? reject(error) : resolve(user))),
-    );
+  /**
+   * Cookie values whose signature was checked -> their session id: a client sends the same
+   * value on every request, so its HMAC is computed once per process, not per request.
+   * Only exact values that verified are kept; a forged one never gets in.
+   */
+  const verified = new LRUCache<string, string>({ max: VERIFIED_COOKIES_LIMIT });
+  const sessionIdOf = (value: string): string | undefined => {
+    const known = verified.get(value);
+    if (known !== undefined) return known;
+    const sid = verifiedSessionId(value, secret);
+    if (sid !== undefined) verified.set(value, sid);
+    return sid;
+  };
 
   fastify.decorateRequest('session', undefined);
   fastify.decorateRequest('user', undefined);
 
-  fastify.addHook('preHandler', async (request) => {
-    if (request.is404 || withoutSession.has(request.routeOptions.url ?? '')) return;
+  // Callback-style hooks (not async): no promise per request on the hot path.
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    if (request.is404 || withoutSession.has(request.routeOptions.url ?? '')) return done();
     const secure = request.protocol === 'https';
     const value = readCookie(request.headers.cookie, cookieName);
-    const sid = value === undefined ? undefined : verifiedSessionId(value, secret);
-    const data = sid === undefined ? null : await load(sid);
-    const session = data
-      ? new RequestSession(host, request, data, sid, value)
-      : new RequestSession(host, request, undefined);
-    session.cookie.secure = secure;
-    request.session = session;
-    if (!data) return;
-    const serialized = session.serializedUser;
-    if (serialized === undefined) return;
-    const user = await deserialize(serialized);
-    if (user) request.user = user;
-    else session.dropUser();
+    const sid = value === undefined ? undefined : sessionIdOf(value);
+    const fresh = () => {
+      const session = new RequestSession(host, request, undefined);
+      session.cookie.secure = secure;
+      request.session = session;
+      done();
+    };
+    if (sid === undefined) return fresh();
+    store.get(sid, (error, data) => {
+      if (error) return done(error as Error);
+      if (!data) return fresh();
+      const session = new RequestSession(host, request, data, sid, value);
+      session.cookie.secure = secure;
+      request.session = session;
+      const serialized = session.serializedUser;
+      if (serialized === undefined) return done();
+      serializer.deserializeUser(serialized, (failure, user) => {
+        if (failure) return done(failure as Error);
+        if (user) request.user = user;
+        else session.dropUser();
+        done();
+      });
+    });
   });
 
-  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     const session = request.session;
-    if (!session?.isStored) return payload;
-    try {
-      if (session.isModified) {
-        await host.save(session.id, session);
-      } else if (!session.isSaved) {
-        session.cookie = cookieFor(session);
-        await new Promise<void>((resolve, reject) =>
-          store.touch(session.id, session, (error) => (error ? reject(error) : resolve())),
-        );
-      }
-    } catch (error) {
-      // The response is made; the session keeps its stored expiry (as express-session).
-      logger.error(`moving the session's expiry failed: ${errorMessage(error)}`);
+    if (!session?.isStored) return done(null, payload);
+    const sendCookie = (error?: unknown) => {
+      // On a failed write the response still goes out; the session keeps its stored expiry.
+      if (error) logger.error(`moving the session's expiry failed: ${errorMessage(error)}`);
+      // The value the client sent, when it is this session's: no re-signing per request.
+      const value = session.cookieValue ?? signedCookieValue(session.id, secret);
+      reply.header(
+        'set-cookie',
+        serializeSessionCookie(cookieName, value, {
+          expires: new Date(session.cookie.expires!),
+          secure: session.cookie.secure === true,
+        }),
+      );
+      done(null, payload);
+    };
+    if (session.isModified) {
+      host.save(session.id, session).then(() => sendCookie(), sendCookie);
+    } else if (!session.isSaved) {
+      session.cookie = cookieFor(session);
+      store.touch(session.id, session, sendCookie);
+    } else {
+      sendCookie();
     }
-    // The value the client sent, when it is this session's: no re-signing per request.
-    const value = session.cookieValue ?? signedCookieValue(session.id, secret);
-    reply.header(
-      'set-cookie',
-      serializeSessionCookie(cookieName, value, {
-        expires: new Date(session.cookie.expires!),
-        secure: session.cookie.secure === true,
-      }),
-    );
-    return payload;
   });
 }

@@ -16,12 +16,18 @@ export interface SessionRecord {
  * `now + ttlMs` for a session without one).
  */
 export function sessionRecord(data: SessionData, now: number, ttlMs: number): SessionRecord {
-  const expires = data.cookie?.expires;
   return {
-    userId: sessionUserId((data as { passport?: { user?: unknown } }).passport?.user),
-    expiresAt: expires ? new Date(expires).getTime() : now + ttlMs,
+    userId: sessionUserId(data.passport?.user),
+    expiresAt: sessionExpiry(data, now, ttlMs),
     data: JSON.stringify(data),
   };
+}
+
+/** The expiry of a session (epoch ms): its cookie's, or `now + ttlMs` without one. */
+export function sessionExpiry(data: SessionData, now: number, ttlMs: number): number {
+  const expires = data.cookie?.expires;
+  if (expires instanceof Date) return expires.getTime();
+  return expires ? new Date(expires).getTime() : now + ttlMs;
 }
 
 /**
