@@ -187,7 +187,7 @@ export async function authLoadBenchmark({
     log(`auth: floor ${throughput(floorFigures)}`);
     // Diagnostic: the app's own stack without session, database or request log.
     log(
-      'auth: GET /healthz (Nest + Express + helmet, no session, no database), ' +
+      'auth: GET /healthz (Nest + Fastify + helmet, no session, no database), ' +
         `${connections} connections, ${durationS}s`,
     );
     healthz = await withCpu(api.process.pid, async () =>

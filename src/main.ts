@@ -1,10 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ConfigError, loadConfigFromEnvironment, type AppConfig } from './config/index.js';
-import { configureHttpApp, HTTP_APP_OPTIONS } from './http/configure-http-app.js';
+import {
+  configureHttpApp,
+  createHttpAdapter,
+  HTTP_APP_OPTIONS,
+} from './http/configure-http-app.js';
 import { createPino } from './logging/create-pino.js';
 import { PinoLoggerService } from './logging/pino-logger.service.js';
 
@@ -40,10 +44,11 @@ async function bootstrap(): Promise<void> {
     );
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(config), {
-    logger,
-    ...HTTP_APP_OPTIONS,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    await AppModule.forRoot(config),
+    createHttpAdapter(config),
+    { logger, ...HTTP_APP_OPTIONS },
+  );
   configureHttpApp(app, config, pino);
   await app.listen(config.http.port, config.http.host);
   logger.log(
@@ -53,6 +58,10 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

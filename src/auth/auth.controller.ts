@@ -21,7 +21,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { UserResponseDto } from '../users/dto/user-response.dto.js';
 import { SESSION_COOKIE_NAME } from './auth.constants.js';
@@ -83,11 +83,11 @@ export class AuthController {
   })
   async login(
     @Body() _body: CredentialsDto,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<LoginResponseDto> {
     await this.auth.login(loginSessionOf(request), user);
-    await this.userSessions.describe(request.sessionID, request.get('user-agent'));
+    await this.userSessions.describe(request.session!.id, request.headers['user-agent']);
     return Object.assign(new LoginResponseDto(), { id: user.id, username: user.username });
   }
 
@@ -99,8 +99,8 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'The session is destroyed and the cookie cleared.' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Not logged in.' })
   async logout(
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<void> {
     await this.auth.logout(loginSessionOf(request), user);

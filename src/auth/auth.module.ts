@@ -1,8 +1,8 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import session from 'express-session';
-import passport from 'passport';
+import type { FastifyInstance } from 'fastify';
 import { Clock, SystemClock } from '../common/clock.js';
 import type { AppConfig } from '../config/index.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
@@ -16,7 +16,7 @@ import { PasswordHasher } from './password/password-hasher.js';
 import { Argon2PasswordHasher } from './password/argon2-password-hasher.js';
 import { DatabaseSessionStore } from './session/database-session.store.js';
 import { SessionSerializer } from './session/session.serializer.js';
-import { sessionUser } from './session/session-user.middleware.js';
+import { registerSessionHooks } from './session/session-hooks.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { AuthThrottlePurgeJob } from './throttling/auth-throttle-purge.job.js';
 import { AuthThrottleGuard } from './throttling/auth-throttle.guard.js';
@@ -26,9 +26,13 @@ import { ThrottleStore } from './throttling/throttle-store.js';
 import { UserSessionsController } from './user-sessions/user-sessions.controller.js';
 import { UserSessionsService } from './user-sessions/user-sessions.service.js';
 
+/** Routes that never read the session (probes and scrapes: no cookie parsing, no query). */
+const WITHOUT_SESSION = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
- * Sign-up, session log-in/log-out over HTTP. Any app importing this module gets the session
- * and passport middleware (see configure). Sessions and their count live in SessionsModule.
+ * Sign-up, session log-in/log-out over HTTP. Any app importing this module gets the
+ * session hooks on its Fastify instance (onModuleInit, so before the server is ready);
+ * passport runs the log-in (LocalAuthGuard). Sessions and their count live in SessionsModule.
  */
 @Module({
   imports: [UsersModule, SessionsModule, PassportModule.register({ session: true })],
@@ -55,39 +59,28 @@ import { UserSessionsService } from './user-sessions/user-sessions.service.js';
   ],
   exports: [AuthenticatedGuard],
 })
-export class AuthModule implements NestModule {
+export class AuthModule implements OnModuleInit {
   constructor(
     private readonly store: DatabaseSessionStore,
     private readonly serializer: SessionSerializer,
+    private readonly clock: Clock,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  configure(consumer: MiddlewareConsumer): void {
+  onModuleInit(): void {
+    // No HTTP server in a standalone application context: nothing to hook.
+    const fastify = this.adapterHost.httpAdapter?.getInstance() as FastifyInstance | undefined;
+    if (!fastify) return;
     const { secret, ttlSeconds } = this.config.get('session', { infer: true });
-    consumer
-      .apply(
-        session({
-          name: SESSION_COOKIE_NAME,
-          secret,
-          store: this.store,
-          resave: false,
-          saveUninitialized: false,
-          // Every response pushes the expiry out (idle timeout) and re-sends the cookie.
-          rolling: true,
-          // 'auto': Secure exactly when the request is HTTPS (behind a proxy: TRUST_PROXY).
-          cookie: {
-            httpOnly: true,
-            sameSite: 'lax',
-            secure: 'auto',
-            maxAge: ttlSeconds * 1000,
-            path: '/',
-          },
-        }),
-        passport.initialize(),
-        // Instead of passport.session(): the same req.user, without its per-request cost.
-        sessionUser(this.serializer),
-      )
-      .exclude('healthz', 'readyz', 'metrics')
-      .forRoutes('{*splat}');
+    registerSessionHooks(fastify, {
+      cookieName: SESSION_COOKIE_NAME,
+      secret,
+      ttlMs: ttlSeconds * 1000,
+      store: this.store,
+      serializer: this.serializer,
+      clock: this.clock,
+      withoutSession: WITHOUT_SESSION,
+    });
   }
 }

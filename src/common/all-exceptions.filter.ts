@@ -1,25 +1,18 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   DATABASE_RETRY_AFTER_SECONDS,
   isDatabaseUnavailable,
 } from '../database/database-unavailable.js';
+import { FASTIFY_BODY_ERRORS } from '../http/request-body.js';
 import { errorBody } from './error-body.js';
 import { errorMessage } from './error-message.js';
 
-/** body-parser's errors carry an HTTP status and a type instead of being HttpExceptions. */
-interface BodyParserError {
-  status?: number;
-  statusCode?: number;
-  type?: string;
+/** Fastify's own errors (FST_ERR_*) carry a code and an HTTP status. */
+interface FastifyError {
+  code?: unknown;
+  statusCode?: unknown;
 }
-
-const BODY_PARSER_MESSAGES: Record<string, string> = {
-  'entity.parse.failed': 'The request body is not valid JSON.',
-  'entity.too.large': 'The request body is too large.',
-  'encoding.unsupported': 'The request body encoding is not supported.',
-  'charset.unsupported': 'The request body charset is not supported.',
-};
 
 /**
  * Turns every error into the one JSON error shape. An unreachable database is a 503 with
@@ -32,34 +25,34 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request & { id?: string }>();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
     const requestId = typeof request.id === 'string' ? request.id : undefined;
     const { status, messages } = this.describe(exception);
+    const headersSent = reply.sent || reply.raw.headersSent;
+
     if (status === 503) {
       this.logger.warn(
         isDatabaseUnavailable(exception)
           ? `database unreachable: ${errorMessage(exception)}`
           : `503: ${Array.isArray(messages) ? messages.join('; ') : messages}`,
       );
-      if (!response.headersSent) {
-        response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-      }
+      if (!headersSent) reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     } else if (status >= 500) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );
     }
-    if (response.headersSent) return;
-    response.status(status).json(errorBody(status, messages, requestId));
+    if (headersSent) return;
+    reply.code(status).send(errorBody(status, messages, requestId));
   }
 
   private describe(exception: unknown): { status: number; messages: string | string[] } {
-    // Nest's Express adapter wraps body-parser's errors in an HttpException (cause: the error).
-    const parserMessage = bodyParserMessage(
+    // Nest's Fastify adapter wraps Fastify's 4xx errors in an HttpException (cause: the error).
+    const fastifyMessage = fastifyErrorMessage(
       exception instanceof HttpException ? exception.cause : exception,
     );
-    if (parserMessage) return parserMessage;
+    if (fastifyMessage) return fastifyMessage;
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
       const message =
@@ -78,15 +71,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-/** Our words for a body-parser error (its own quote the body or name internals). */
-function bodyParserMessage(error: unknown): { status: number; messages: string } | undefined {
-  const parserError = error as BodyParserError | undefined;
-  const status = parserError?.status ?? parserError?.statusCode;
-  if (typeof status !== 'number' || status < 400 || status >= 500 || !parserError?.type) {
-    return undefined;
-  }
-  return {
-    status,
-    messages: BODY_PARSER_MESSAGES[parserError.type] ?? 'The request body could not be read.',
-  };
+/** Our words for a Fastify body error (FST_ERR_CTP_*); Fastify's own for its other 4xx. */
+function fastifyErrorMessage(error: unknown): { status: number; messages: string } | undefined {
+  const { code, statusCode } = (error ?? {}) as FastifyError;
+  if (typeof code !== 'string' || !code.startsWith('FST_ERR_')) return undefined;
+  const known = FASTIFY_BODY_ERRORS[code];
+  if (known) return { status: known.status, messages: known.message };
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  return { status: statusCode, messages: (error as Error).message };
 }

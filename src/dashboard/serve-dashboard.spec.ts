@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '../config/index.js';
 import { serveDashboard } from './serve-dashboard.js';
 
@@ -13,19 +13,23 @@ describe('serveDashboard', () => {
 
   function serve(env: Record<string, string>, dir: string) {
     const useStaticAssets = jest.fn();
+    const get = jest.fn();
     const warn = jest.fn();
-    const app = { useStaticAssets } as unknown as NestExpressApplication;
+    const app = {
+      useStaticAssets,
+      getHttpAdapter: () => ({ getInstance: () => ({ get }) }),
+    } as unknown as NestFastifyApplication;
     serveDashboard(app, loadConfig(env), { warn }, dir);
-    return { useStaticAssets, warn };
+    return { useStaticAssets, get, warn };
   }
 
   it('serves the built page under /dashboard in the api and all roles by default', () => {
     for (const role of ['api', 'all']) {
-      const { useStaticAssets, warn } = serve({ APP_ROLE: role }, built);
+      const { useStaticAssets, get, warn } = serve({ APP_ROLE: role }, built);
       expect(useStaticAssets).toHaveBeenCalledWith(
-        built,
-        expect.objectContaining({ prefix: '/dashboard', index: 'index.html' }),
+        expect.objectContaining({ root: built, prefix: '/dashboard/' }),
       );
+      expect(get).toHaveBeenCalledWith('/dashboard', expect.any(Function));
       expect(warn).not.toHaveBeenCalled();
     }
   });

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 
@@ -14,7 +14,7 @@ export const DASHBOARD_ASSETS_DIR = fileURLToPath(new URL('../public/dashboard/'
  * /scaling/history; the page has no data of its own, so it is as public as /scaling/status.
  */
 export function serveDashboard(
-  app: NestExpressApplication,
+  app: NestFastifyApplication,
   config: AppConfig,
   logger: Pick<Logger, 'warn'>,
   assetsDir = DASHBOARD_ASSETS_DIR,
@@ -27,5 +27,28 @@ export function serveDashboard(
     );
     return;
   }
-  app.useStaticAssets(assetsDir, { prefix: '/dashboard', index: 'index.html', maxAge: '1h' });
+  // The page's files. decorateReply: false, as Swagger UI registers @fastify/static too.
+  app.useStaticAssets({
+    root: assetsDir,
+    prefix: '/dashboard/',
+    index: false,
+    redirect: false,
+    maxAge: '1h',
+    decorateReply: false,
+  });
+  // The page itself, and /dashboard's 301 to /dashboard/ (its relative URLs need the slash).
+  // A route of ours: the router ignores trailing slashes (configure-http-app.ts), so one
+  // route has both paths, which @fastify/static's own redirect would turn into a loop.
+  const page = readFileSync(join(assetsDir, 'index.html'));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/dashboard', (request, reply) => {
+      const path = request.url.split('?', 1)[0];
+      if (!path.endsWith('/')) return reply.redirect('/dashboard/', 301);
+      return reply
+        .header('Cache-Control', 'public, max-age=3600')
+        .type('text/html; charset=utf-8')
+        .send(page);
+    });
 }

@@ -1,10 +1,21 @@
 import type { INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import request from 'supertest';
 import { AllExceptionsFilter } from '../common/all-exceptions.filter.js';
 import { HealthModule } from './health.module.js';
+
+/** The module on the app's HTTP adapter (Fastify), ready for supertest. */
+async function start(moduleRef: TestingModule): Promise<INestApplication> {
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    logger: false,
+  });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
 
 describe(HealthModule.name, () => {
   let app: INestApplication | undefined;
@@ -17,7 +28,7 @@ describe(HealthModule.name, () => {
     const moduleRef = await Test.createTestingModule({
       imports: [HealthModule.forRoot({ withDatabase: false })],
     }).compile();
-    app = await moduleRef.createNestApplication({ logger: false }).init();
+    app = await start(moduleRef);
     const response = await request(app.getHttpServer()).get('/readyz');
     expect(response.status).toBe(200);
     expect(response.body.details).toEqual({});
@@ -35,7 +46,7 @@ describe(HealthModule.name, () => {
       .overrideProvider(TypeOrmHealthIndicator)
       .useValue({ pingCheck })
       .compile();
-    app = await moduleRef.createNestApplication({ logger: false }).init();
+    app = await start(moduleRef);
     const response = await request(app.getHttpServer()).get('/readyz');
     expect(response.status).toBe(200);
     expect(response.body.details).toEqual({ database: { status: 'up' } });
@@ -53,13 +64,14 @@ describe(HealthModule.name, () => {
       .overrideProvider(TypeOrmHealthIndicator)
       .useValue({ pingCheck })
       .compile();
-    app = await moduleRef.createNestApplication({ logger: false }).init();
+    app = await start(moduleRef);
     const response = await request(app.getHttpServer()).get('/readyz');
     expect(response.status).toBe(503);
     expect(response.body).toEqual({
       statusCode: 503,
       error: 'Service Unavailable',
       message: 'Not ready: database is down (connect ECONNREFUSED 127.0.0.1:3306).',
+      requestId: expect.any(String), // Fastify gives every request an id
     });
   });
 });

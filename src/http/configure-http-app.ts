@@ -1,12 +1,13 @@
 import { ValidationPipe, type NestApplicationOptions } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import helmet from 'helmet';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
-import { requestLogging } from '../logging/request-logging.middleware.js';
 import { serveDashboard } from '../dashboard/serve-dashboard.js';
+import { registerRequestLogging, requestIdOf } from '../logging/request-logging.js';
+import { jsonBodyParser, parseBodyLimit, registerBodyDecoding } from './request-body.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { setUpSwagger } from './swagger.js';
-import { answerUndeclaredMethods, expressRouterOf } from './undeclared-method.middleware.js';
+import { registerUndeclaredMethods } from './undeclared-method.hook.js';
 import { VALIDATION_OPTIONS } from './validation.js';
 
 /** Options of the Nest application, shared by main.ts and the e2e tests. */
@@ -19,34 +20,55 @@ export const HTTP_APP_OPTIONS = {
 } satisfies NestApplicationOptions;
 
 /**
+ * The Fastify instance of the app (main.ts and the e2e tests). Routing as Express's was
+ * (case-insensitive, a trailing slash optional), TRUST_PROXY as Express's `trust proxy`
+ * (hops), BODY_LIMIT for every body, request ids from X-Request-Id; no Fastify logger (the
+ * request log is ours: logging/request-logging.ts).
+ */
+export function createHttpAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    trustProxy: trustHops(config.http.trustProxy),
+    bodyLimit: parseBodyLimit(config.http.bodyLimit),
+    genReqId: requestIdOf,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    logger: false,
+  });
+}
+
+/**
+ * TRUST_PROXY as Express's `trust proxy` number: the client address is the one that many
+ * hops back in X-Forwarded-For (and X-Forwarded-Proto/-Host count). A function because
+ * Fastify 5 trusts no hop at all for a plain number (a hop count cannot check the peer).
+ */
+export function trustHops(
+  hops: number | undefined,
+): false | ((address: string, hop: number) => boolean) {
+  if (hops === undefined || hops === 0) return false;
+  return (_address, hop) => hop < hops;
+}
+
+/**
  * The HTTP pipeline shared by main.ts and the e2e tests, so tests exercise exactly what
  * users get: request ids and logs, security headers, body limits, strict DTO validation.
- * Sessions and passport are wired by AuthModule itself. An undeclared method on a routed
- * path is a 405 with Allow before any of them runs.
+ * Sessions are wired by AuthModule itself (auth/session/session-hooks.ts). An undeclared
+ * method on a routed path is a 405 with Allow before any of them runs.
  */
 export function configureHttpApp(
-  app: NestExpressApplication,
+  app: NestFastifyApplication,
   config: AppConfig,
   pino: Logger,
 ): void {
-  if (config.http.trustProxy !== undefined) app.set('trust proxy', config.http.trustProxy);
-  app.disable('x-powered-by');
-  app.use(requestLogging(pino));
-  // helmet's defaults everywhere (script-src 'self': no inline scripts, as the dashboard
-  // needs none); only Swagger UI under /docs gets the inline scripts it needs. Not
-  // upgrade-insecure-requests: the api is often reached over plain HTTP inside a cluster
-  // (a Service name), where upgraded requests for the page's files would fail.
-  const directives = { 'upgrade-insecure-requests': null };
-  app.use(helmet({ contentSecurityPolicy: { directives } }));
-  app.use(
-    '/docs',
-    helmet.contentSecurityPolicy({
-      directives: { ...directives, 'script-src': ["'self'", "'unsafe-inline'"] },
-    }),
-  );
-  app.use(answerUndeclaredMethods(expressRouterOf(app)));
-  app.useBodyParser('json', { limit: config.http.bodyLimit, strict: true });
-  app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLogging(fastify, pino);
+  registerSecurityHeaders(fastify);
+  registerUndeclaredMethods(fastify);
+  registerBodyDecoding(fastify);
+  // JSON (and urlencoded forms, as before) only: any other media type is a 415. Fastify
+  // reads text/plain by default; body-parser never did.
+  fastify.removeContentTypeParser('text/plain');
+  const bodyLimit = parseBodyLimit(config.http.bodyLimit);
+  app.useBodyParser('application/json', { bodyLimit }, jsonBodyParser(fastify));
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit });
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   app.enableShutdownHooks();
   if (config.role !== 'operator') setUpSwagger(app);

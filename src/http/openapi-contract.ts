@@ -20,7 +20,7 @@ const PIPELINE_RESPONSES: Record<string, string> = {
   '400':
     'Invalid request: a body that is not JSON, or invalid fields or parameters (`details` lists each problem).',
   '413': 'The request body is larger than BODY_LIMIT.',
-  '415': 'The request body has a charset or Content-Encoding the API does not read.',
+  '415': 'The request body has a media type, charset or Content-Encoding the API does not read.',
   '503': 'The database is unreachable: nothing was done, try again after `Retry-After` seconds.',
 };
 

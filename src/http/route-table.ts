@@ -1,25 +1,19 @@
 import { match, type MatchFunction } from 'path-to-regexp';
 
-/** One registered route as Express's router lists it (`router.listRoutes()`). */
+/** One registered route (a path-to-regexp pattern or a RegExp) and its methods. */
 export interface ListedRoute {
   path: string | RegExp;
-  /** Uppercase methods, `'*'` for `.all()`, the implicit `HEAD` of a `GET`; none for a mounted router. */
+  /** Uppercase methods, `'*'` for a route of every method; none: not a route (ignored). */
   methods?: string[];
-}
-
-/** What Express 5's app router offers (router 2.3+): its routes, plain middleware left out. */
-export interface RouteLister {
-  listRoutes(): ListedRoute[];
 }
 
 /** A method that every route answers (`.all()`). */
 export const ANY_METHOD = '*';
 
 /**
- * The paths the app routes and the methods each answers, read from the router once every
- * route is registered, so new controllers are covered without any per-route code.
- * Matching follows Express's defaults (case-insensitive, an optional trailing slash), with
- * the same path-to-regexp.
+ * The paths the app routes and the methods each answers, as the routes were registered, so
+ * new controllers are covered without any per-route code. Matching follows the app's
+ * router options (case-insensitive, an optional trailing slash: configure-http-app.ts).
  */
 export class RouteTable {
   private constructor(

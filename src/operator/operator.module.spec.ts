@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { OperatorModule } from './operator.module.js';
 import { OperatorService } from './operator.service.js';
 import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 
 describe(OperatorModule.name, () => {
   it('starts on bootstrap with the fake gateway and stops on shutdown', async () => {
@@ -30,7 +31,7 @@ describe(OperatorModule.name, () => {
       .overrideProvider(Clock)
       .useValue(clock)
       .compile();
-    const app = moduleRef.createNestApplication();
+    const app = moduleRef.createNestApplication(new FastifyAdapter());
     app.enableShutdownHooks();
     await app.init();
     await flushPromises();

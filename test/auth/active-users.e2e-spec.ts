@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ActiveUserCountRepository } from '../../src/sessions/active-user-count.repository.js';
@@ -9,7 +9,7 @@ import { closeApp, createTestApp } from '../support/nest-app.js';
 import { sessionCookie, sessionIdOf } from '../support/session-cookie.js';
 
 describe('active-user count kept by the session store (MariaDB)', () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let dataSource: DataSource;
   let counter: ActiveUserCountSource;
 

@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ScryptPasswordHasher } from '../../src/auth/password/scrypt-password-hasher.js';
@@ -8,7 +8,7 @@ import { closeApp, createTestApp } from '../support/nest-app.js';
 import { sessionCookie, sessionIdOf, setCookieHeader } from '../support/session-cookie.js';
 
 describe('auth flow (MariaDB)', () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let dataSource: DataSource;
   let databaseUrl: string;
 

@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { countRows, freshDatabase } from '../support/database.js';
@@ -6,7 +6,7 @@ import { expectErrorBody } from '../support/error-body.js';
 import { closeApp, createTestApp } from '../support/nest-app.js';
 
 describe('auth input validation (MariaDB)', () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let dataSource: DataSource;
 
   beforeAll(async () => {

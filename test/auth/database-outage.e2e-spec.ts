@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { migrateDatabase } from '../support/app-process.js';
 import { withConnection } from '../support/database.js';
@@ -25,7 +25,7 @@ interface Outcome {
  */
 describe('database outage under auth traffic (a MariaDB of its own, SIGKILLed)', () => {
   let database: OwnMariadb;
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   const outcomes: Outcome[] = [];
   let next = 0;
   let running = true;

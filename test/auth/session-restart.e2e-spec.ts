@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { freshDatabase } from '../support/database.js';
 import { closeApp, createTestApp } from '../support/nest-app.js';
@@ -6,7 +6,7 @@ import { sessionCookie, setCookieHeader } from '../support/session-cookie.js';
 
 describe('sessions in the database (MariaDB)', () => {
   let databaseUrl: string;
-  let app: NestExpressApplication | undefined;
+  let app: NestFastifyApplication | undefined;
 
   beforeAll(async () => {
     databaseUrl = await freshDatabase('session_restart');

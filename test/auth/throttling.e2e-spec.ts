@@ -1,11 +1,11 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { freshDatabase } from '../support/database.js';
 import { expectErrorBody } from '../support/error-body.js';
 import { closeApp, createTestApp } from '../support/nest-app.js';
 
 describe('auth throttling (MariaDB)', () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
 
   beforeAll(async () => {
     ({ app } = await createTestApp(await freshDatabase('throttling'), {

@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ActiveUserCountSource } from '../../src/sessions/active-user-count.source.js';
@@ -23,7 +23,7 @@ const TWELVE_HOURS_MS = 43_200_000;
  * every one of them.
  */
 describe("a user's sessions (MariaDB)", () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let dataSource: DataSource;
   let counter: ActiveUserCountSource;
 

@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { runMigrations } from '../../src/database/run-migrations.js';
 import { parseDecisionStamp } from '../../src/kubernetes/service-count-annotations.js';
@@ -18,7 +18,7 @@ const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 
 
 describe('scaling across the 1,000-user boundary (MariaDB, fake Kubernetes)', () => {
   let databaseUrl: string;
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let kubernetes: InMemoryKubernetes;
 
   const patches = () => kubernetes.callsOf('patchServiceCountSpec').map(([, , spec]) => spec);

@@ -1,10 +1,14 @@
 import type { INestApplication, LogLevel } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { loadConfig, type AppConfig } from '../../src/config/index.js';
-import { configureHttpApp, HTTP_APP_OPTIONS } from '../../src/http/configure-http-app.js';
+import {
+  configureHttpApp,
+  createHttpAdapter,
+  HTTP_APP_OPTIONS,
+} from '../../src/http/configure-http-app.js';
 import type { InMemoryKubernetes } from '../../src/kubernetes/testing/in-memory-kubernetes.js';
 import { overrideKubernetes } from '../../src/kubernetes/testing/kubernetes-testing.js';
 import { createPino } from '../../src/logging/create-pino.js';
@@ -13,7 +17,7 @@ import { createPino } from '../../src/logging/create-pino.js';
 export const TEST_SESSION_SECRET = 'e2e-session-secret-that-is-long-enough-0123456789';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   config: AppConfig;
   dataSource: DataSource;
 }
@@ -57,12 +61,14 @@ export async function createTestApp(
   const moduleRef = await (
     kubernetes ? overrideKubernetes(builder, kubernetes) : builder
   ).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
     ...HTTP_APP_OPTIONS,
     logger: nestLogLevels,
   });
   configureHttpApp(app, config, createPino(config.log));
   await app.init();
+  // supertest talks to the Node.js server: Fastify must have loaded its plugins first.
+  await app.getHttpAdapter().getInstance().ready();
   return { app, config, dataSource: app.get(DataSource) };
 }
 

@@ -1,9 +1,9 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../authenticated-user.js';
 
 /** The logged-in user (behind LocalAuthGuard or AuthenticatedGuard). */
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthenticatedUser =>
-    context.switchToHttp().getRequest<Request>().user as AuthenticatedUser,
+    context.switchToHttp().getRequest<FastifyRequest>().user as AuthenticatedUser,
 );

@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable, ValidationPipe } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VALIDATION_OPTIONS } from '../../http/validation.js';
 import { CredentialsDto } from '../dto/credentials.dto.js';
 import { LoginLockout } from '../throttling/login-lockout.js';
@@ -22,7 +22,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
+    const request = http.getRequest<FastifyRequest>();
     const { username } = (await this.validation.transform(request.body, {
       type: 'body',
       metatype: CredentialsDto,
@@ -30,7 +30,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
     const attempt = await this.lockout.begin(
       username,
       request.ip ?? 'unknown',
-      http.getResponse<Response>(),
+      http.getResponse<FastifyReply>(),
     );
     // Wrong credentials throw here: the attempt was counted as a failure when claimed.
     const authenticated = (await super.canActivate(context)) as boolean;

@@ -1,6 +1,5 @@
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import type { SessionData } from 'express-session';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { FakeClock } from '../../common/testing/fake-clock.js';
@@ -10,6 +9,7 @@ import { ActiveUserCountRepository } from '../../sessions/active-user-count.repo
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { DatabaseSessionStore } from './database-session.store.js';
 import { loggedInSessionData, sessionRecord } from './session-record.js';
+import type { SessionData } from './session-data.js';
 
 // The store and its count on the embedded SQLite with the real migrations (MariaDB: test/auth).
 // Time is a FakeClock: expiries are set and passed without real sleeps.
@@ -273,7 +273,7 @@ describe('DatabaseSessionStore (SQLite)', () => {
       await call((done) => replica.set('s', data(1, loggedInAt + 1800_000), done));
       await clock.advance(45 * 60_000);
       const updates = countSessionUpdates();
-      // Each request reads its session, then touches it (express-session's order).
+      // Each request reads its session, then touches it (the session hooks' order).
       // Past the cap: the fast path's UPDATE matches nothing, the counted path caps it.
       await getFrom(replica, 's');
       await touch(replica, 's', 1, clock.now() + 1800_000);

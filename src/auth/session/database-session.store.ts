@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import session from 'express-session';
-import type { SessionData } from 'express-session';
 import { LRUCache } from 'lru-cache';
 import { Clock } from '../../common/clock.js';
 import { errorMessage } from '../../common/error-message.js';
 import type { AppConfig } from '../../config/index.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
-import { sessionRecord } from './session-record.js';
+import { sessionExpiry, sessionRecord } from './session-record.js';
+import type { SessionData } from './session-data.js';
 
 /**
  * How many sessions' stored expiries the store remembers for touchAfter (least recently
@@ -25,15 +24,16 @@ interface KnownExpiry {
 }
 
 /**
- * The express-session store: sessions live in the database (SessionRepository), so they
- * survive restarts and are shared by every api replica; a log-in or log-out there also
- * moves the active-user count (ActiveUserCountRepository).
+ * The session store (session-hooks.ts reads and writes through it; its callback API is
+ * express-session's, which it served before): sessions live in the database
+ * (SessionRepository), so they survive restarts and are shared by every api replica; a
+ * log-in or log-out there also moves the active-user count (ActiveUserCountRepository).
  *
  * Why not connect-typeorm: its table has only id, expiry and the JSON blob, no user-id
  * column, so counting active users would mean parsing every session.
  *
- * touchAfter (SESSION_TOUCH_AFTER_SECONDS, like connect-mongo's option): express-session
- * touches the session at the end of every request that loaded it. A touch writes only when
+ * touchAfter (SESSION_TOUCH_AFTER_SECONDS, like connect-mongo's option): the session hooks
+ * touch the session at the end of every request that loaded it. A touch writes only when
  * the new expiry is at least touchAfter later than the one the database holds, which the
  * store knows without a query: `get` reads expires_at with the data, and get/set/touch
  * remember it per sid (an LRU of KNOWN_EXPIRY_LIMIT). Trade-off: the database's expiry, the
@@ -50,7 +50,7 @@ interface KnownExpiry {
  * created longer ago than that (the lifetime may have been lowered since the last write).
  */
 @Injectable()
-export class DatabaseSessionStore extends session.Store {
+export class DatabaseSessionStore {
   private readonly logger = new Logger(DatabaseSessionStore.name);
   private readonly ttlMs: number;
   private readonly touchAfterMs: number;
@@ -67,7 +67,6 @@ export class DatabaseSessionStore extends session.Store {
     private readonly clock: Clock,
     config: ConfigService<AppConfig, true>,
   ) {
-    super();
     const { ttlSeconds, touchAfterSeconds, absoluteTtlSeconds } = config.get('session', {
       infer: true,
     });
@@ -76,10 +75,7 @@ export class DatabaseSessionStore extends session.Store {
     this.touchAfterMs = Math.min((touchAfterSeconds ?? 0) * 1000, this.ttlMs / 2);
   }
 
-  override get(
-    sid: string,
-    callback: (error: unknown, session?: SessionData | null) => void,
-  ): void {
+  get(sid: string, callback: (error: unknown, session?: SessionData | null) => void): void {
     this.sessions.find(sid, this.clock.now(), this.lifetimeMs).then(
       (found) => {
         if (!found) {
@@ -97,7 +93,7 @@ export class DatabaseSessionStore extends session.Store {
     );
   }
 
-  override set(sid: string, data: SessionData, callback?: Callback): void {
+  set(sid: string, data: SessionData, callback?: Callback): void {
     const now = this.clock.now();
     const { userId, expiresAt, data: json } = sessionRecord(data, now, this.ttlMs);
     this.settle(
@@ -108,9 +104,9 @@ export class DatabaseSessionStore extends session.Store {
     );
   }
 
-  override touch(sid: string, data: SessionData, callback?: Callback): void {
+  touch(sid: string, data: SessionData, callback?: Callback): void {
     const now = this.clock.now();
-    const { expiresAt, data: json } = sessionRecord(data, now, this.ttlMs);
+    const expiresAt = sessionExpiry(data, now, this.ttlMs);
     const stored = this.knownExpiry.get(sid);
     if (
       this.touchAfterMs > 0 &&
@@ -122,6 +118,8 @@ export class DatabaseSessionStore extends session.Store {
       callback?.();
       return;
     }
+    // Serialized only for a write: most touches write nothing.
+    const json = JSON.stringify(data);
     this.settle(
       this.sessions
         .touch(sid, expiresAt, json, { now, lifetimeMs: this.lifetimeMs })
@@ -132,7 +130,7 @@ export class DatabaseSessionStore extends session.Store {
     );
   }
 
-  override destroy(sid: string, callback?: Callback): void {
+  destroy(sid: string, callback?: Callback): void {
     this.knownExpiry.delete(sid);
     this.settle(
       this.sessions.destroy(sid).finally(() => this.knownExpiry.delete(sid)),

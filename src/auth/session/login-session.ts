@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../authenticated-user.js';
 
 /** What AuthService needs of one HTTP request's login session. */
@@ -13,16 +13,25 @@ export interface LoginSession {
   destroy(): Promise<void>;
 }
 
-/** The login session of an Express request (express-session + passport). */
-export function loginSessionOf(request: Request): LoginSession {
+/** passport's additions to a request it authenticated (LocalAuthGuard ran passport-local). */
+interface PassportRequest {
+  logIn?(user: AuthenticatedUser, done: (error: unknown) => void): void;
+}
+
+/** The login session of a request (session-hooks.ts + passport). */
+export function loginSessionOf(request: FastifyRequest): LoginSession {
   return {
     establish: (user) =>
-      new Promise<void>((resolve, reject) =>
-        request.logIn(user, (error: unknown) => (error ? reject(error) : resolve())),
-      ),
+      new Promise<void>((resolve, reject) => {
+        const { logIn } = request as FastifyRequest & PassportRequest;
+        if (!logIn) return reject(new Error('passport has not authenticated this request'));
+        logIn.call(request, user, (error: unknown) => (error ? reject(error) : resolve()));
+      }),
     destroy: () =>
-      new Promise<void>((resolve, reject) =>
-        request.session.destroy((error: unknown) => (error ? reject(error) : resolve())),
-      ),
+      new Promise<void>((resolve, reject) => {
+        const session = request.session;
+        if (!session) return resolve();
+        session.destroy((error: unknown) => (error ? reject(error) : resolve()));
+      }),
   };
 }

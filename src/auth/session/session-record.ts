@@ -1,4 +1,4 @@
-import type { SessionData } from 'express-session';
+import type { SessionData } from './session-data.js';
 import type { AuthenticatedUser } from '../authenticated-user.js';
 import { sessionUserId } from './session.serializer.js';
 
@@ -11,16 +11,23 @@ export interface SessionRecord {
 }
 
 /**
- * The record of an express-session session: the owner is passport's user (either shape,
- * see sessionUserId), the expiry the cookie's (or `now + ttlMs` for a session without one).
+ * The record of a session (express-session's data shape, session-data.ts): the owner is
+ * passport's user (either shape, see sessionUserId), the expiry the cookie's (or
+ * `now + ttlMs` for a session without one).
  */
 export function sessionRecord(data: SessionData, now: number, ttlMs: number): SessionRecord {
-  const expires = data.cookie?.expires;
   return {
-    userId: sessionUserId((data as { passport?: { user?: unknown } }).passport?.user),
-    expiresAt: expires ? new Date(expires).getTime() : now + ttlMs,
+    userId: sessionUserId(data.passport?.user),
+    expiresAt: sessionExpiry(data, now, ttlMs),
     data: JSON.stringify(data),
   };
+}
+
+/** The expiry of a session (epoch ms): its cookie's, or `now + ttlMs` without one. */
+export function sessionExpiry(data: SessionData, now: number, ttlMs: number): number {
+  const expires = data.cookie?.expires;
+  if (expires instanceof Date) return expires.getTime();
+  return expires ? new Date(expires).getTime() : now + ttlMs;
 }
 
 /**

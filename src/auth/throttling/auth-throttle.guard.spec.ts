@@ -17,7 +17,7 @@ function contextFor(
   body: unknown,
   headers: Record<string, string> = {},
 ): ExecutionContext {
-  const response = { setHeader: (name: string, value: string) => (headers[name] = value) };
+  const response = { header: (name: string, value: string) => (headers[name] = value) };
   return {
     getClass: () => AuthController,
     getHandler: () => AuthController.prototype.login,

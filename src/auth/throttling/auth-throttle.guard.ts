@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/index.js';
 import { Clock } from '../../common/clock.js';
 import { ThrottleStore } from './throttle-store.js';
@@ -51,7 +51,7 @@ export class AuthThrottleGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.limit === 0) return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
+    const request = http.getRequest<FastifyRequest>();
     const route = `${context.getClass().name}.${context.getHandler().name}`;
     const username = attemptedUsername(request.body);
     const keys = [`${route}|ip|${request.ip ?? 'unknown'}`];
@@ -65,6 +65,6 @@ export class AuthThrottleGuard implements CanActivate {
       ...windows.filter((window) => window.hits > this.limit).map((w) => w.resetAt - now),
     );
     if (retryAfterMs === 0) return true;
-    return tooManyAttempts(http.getResponse<Response>(), retryAfterMs, 'Too many attempts');
+    return tooManyAttempts(http.getResponse<FastifyReply>(), retryAfterMs, 'Too many attempts');
   }
 }

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Clock } from '../../common/clock.js';
 import { FakeClock } from '../../common/testing/fake-clock.js';
 import { LOCKED_OUT, LoginLockout } from './login-lockout.js';
@@ -33,9 +33,9 @@ describe('LoginLockout', () => {
    */
   async function attempt(lockout: LoginLockout, username: string, address: string) {
     const headers: Record<string, string> = {};
-    const response = { setHeader: (name: string, value: string) => (headers[name] = value) };
+    const response = { header: (name: string, value: string) => (headers[name] = value) };
     try {
-      await lockout.begin(username, address, response as unknown as Response);
+      await lockout.begin(username, address, response as unknown as FastifyReply);
       return { status: 200 };
     } catch (error) {
       const http = error as HttpException;
@@ -43,7 +43,7 @@ describe('LoginLockout', () => {
       return { status: http.getStatus(), retryAfter: headers['Retry-After'] };
     }
   }
-  const response = { setHeader: () => undefined } as unknown as Response;
+  const response = { header: () => undefined } as unknown as FastifyReply;
   const fail = async (lockout: LoginLockout, username: string, address: string) => {
     await lockout.begin(username, address, response);
   };

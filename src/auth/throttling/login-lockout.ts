@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Clock } from '../../common/clock.js';
 import type { AppConfig } from '../../config/index.js';
 import { LOCKOUT_FORGET_MS, lockoutMs, type LockoutPolicy } from './lockout-policy.js';
@@ -44,7 +44,7 @@ export class LoginLockout {
    * parallel count against each other. An attempt that ends without a verdict (the
    * database failed half-way) stays counted: it errs towards the lock.
    */
-  async begin(username: string, address: string, response: Response): Promise<LoginAttempt> {
+  async begin(username: string, address: string, response: FastifyReply): Promise<LoginAttempt> {
     if (this.policy.threshold === 0) return UNTRACKED;
     const key = keyOf(username, address);
     const now = this.clock.now();

@@ -21,7 +21,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorResponseDto } from '../../common/error-response.dto.js';
 import { SESSION_COOKIE_NAME } from '../auth.constants.js';
 import { AuthService } from '../auth.service.js';
@@ -57,13 +57,13 @@ export class UserSessionsController {
   @ApiUnauthorizedResponse(NOT_LOGGED_IN)
   @ApiServiceUnavailableResponse(DATABASE_DOWN)
   async list(
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<UserSessionListDto> {
     const sessions = await this.userSessions.list(user.id);
     return Object.assign(new UserSessionListDto(), {
       items: sessions.map((session) =>
-        UserSessionDto.from(session, session.sid === request.sessionID),
+        UserSessionDto.from(session, session.sid === request.session?.id),
       ),
     });
   }
@@ -87,12 +87,12 @@ export class UserSessionsController {
   @ApiServiceUnavailableResponse(DATABASE_DOWN)
   async end(
     @Param('id') id: string,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<void> {
     const sid = await this.userSessions.resolve(user.id, id);
-    if (sid === request.sessionID) {
+    if (sid === request.session?.id) {
       await this.auth.logout(loginSessionOf(request), user);
       clearSessionCookie(request, response);
       return;
@@ -107,13 +107,13 @@ export class UserSessionsController {
   @ApiUnauthorizedResponse(NOT_LOGGED_IN)
   @ApiServiceUnavailableResponse(DATABASE_DOWN)
   async logoutAll(
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<void> {
     await this.userSessions.endAll(user.id);
-    // The row is gone; destroying the request's session too keeps express-session from
-    // writing it back at the end of this request.
+    // The row is gone; destroying the request's session too keeps the session hooks from
+    // touching it at the end of this request and sending its cookie again.
     await loginSessionOf(request).destroy();
     clearSessionCookie(request, response);
   }

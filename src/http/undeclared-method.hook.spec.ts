@@ -1,9 +1,9 @@
 import { All, Controller, Get, Post, type INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { RouteTable } from './route-table.js';
-import { answerUndeclaredMethods, expressRouterOf } from './undeclared-method.middleware.js';
+import { fastifyPathToPattern, registerUndeclaredMethods } from './undeclared-method.hook.js';
 
 @Controller('items')
 class ItemsController {
@@ -54,16 +54,20 @@ describe(RouteTable.name, () => {
   });
 });
 
-describe(answerUndeclaredMethods.name, () => {
+describe(registerUndeclaredMethods.name, () => {
   let app: INestApplication;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       controllers: [ItemsController, AnythingController],
     }).compile();
-    const nest = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-    nest.use(answerUndeclaredMethods(expressRouterOf(nest)));
+    const nest = moduleRef.createNestApplication<NestFastifyApplication>(
+      new FastifyAdapter({ routerOptions: { caseSensitive: false, ignoreTrailingSlash: true } }),
+      { logger: false },
+    );
+    registerUndeclaredMethods(nest.getHttpAdapter().getInstance());
     app = await nest.init();
+    await nest.getHttpAdapter().getInstance().ready();
   });
 
   afterAll(() => app.close());
@@ -75,9 +79,14 @@ describe(answerUndeclaredMethods.name, () => {
       statusCode: 405,
       error: 'Method Not Allowed',
       message: 'DELETE is not supported on /items: use GET, HEAD, POST, OPTIONS.',
+      requestId: expect.any(String),
     });
     await request(app.getHttpServer())
       .post('/items/7')
+      .expect(405)
+      .expect('Allow', 'GET, HEAD, OPTIONS');
+    await request(app.getHttpServer())
+      .put('/ITEMS/7/')
       .expect(405)
       .expect('Allow', 'GET, HEAD, OPTIONS');
   });
@@ -89,7 +98,7 @@ describe(answerUndeclaredMethods.name, () => {
       .expect('Allow', 'GET, HEAD, OPTIONS');
   });
 
-  it('lets routed methods, HEAD of a GET, .all() routes and unknown paths through', async () => {
+  it('lets routed methods, HEAD of a GET, all-method routes and unknown paths through', async () => {
     await request(app.getHttpServer()).post('/items').expect(201, 'created');
     await request(app.getHttpServer()).head('/items/7').expect(200);
     await request(app.getHttpServer()).patch('/anything').expect(200, 'any');
@@ -97,11 +106,14 @@ describe(answerUndeclaredMethods.name, () => {
   });
 });
 
-describe(expressRouterOf.name, () => {
-  it('stops start-up when the router cannot list its routes (router older than 2.3)', () => {
-    const app = { getHttpAdapter: () => ({ getInstance: () => ({ router: { stack: [] } }) }) };
-    expect(() => expressRouterOf(app as unknown as NestExpressApplication)).toThrow(
-      'The Express router cannot list its routes: Express 5 with router 2.3+ is required',
-    );
+describe(fastifyPathToPattern.name, () => {
+  it("turns Fastify's trailing wildcard into an optional catch-all", () => {
+    const table = RouteTable.of([
+      { path: fastifyPathToPattern('/dashboard/*'), methods: ['GET', 'HEAD'] },
+      { path: fastifyPathToPattern('/items/:id'), methods: ['GET'] },
+    ]);
+    expect(table.methodsFor('/dashboard/')).toEqual(['GET', 'HEAD']);
+    expect(table.methodsFor('/dashboard/a/b.js')).toEqual(['GET', 'HEAD']);
+    expect(table.methodsFor('/items/3')).toEqual(['GET']);
   });
 });
