@@ -73,8 +73,8 @@ export class KiadaServiceCountReconciler {
     const now = this.clock.now();
     const claim = claimOnTarget(
       resource,
-      this.cache.serviceCountsIn(namespace),
-      this.cache.autoscalersIn(namespace),
+      this.cache.serviceCountsTargeting(namespace, targetNameOf(resource)),
+      this.cache.autoscalersTargeting(namespace, targetNameOf(resource)),
     );
     let deployment = this.cache.deployment(namespace, targetNameOf(resource)) ?? null;
     const plan = planReconcile({ resource, deployment, claim, now });

@@ -13,9 +13,18 @@ import type {
 } from '../kubernetes/informer/informer.js';
 import { InformerFactory } from '../kubernetes/informer/informer.factory.js';
 import { objectKey } from '../kubernetes/informer/object-key.js';
+import { targetNameOf } from './target-ref.js';
 
 export type CacheHandlers = {
   [K in WatchableKind]: InformerHandlers<WatchableKinds[K]>;
+};
+
+/** The index of the KiadaServiceCount and HPA caches: the Deployment they scale. */
+const targetKey = (namespace: string | undefined, target: string) => `${namespace ?? ''}/${target}`;
+
+const INDEX_BY: { [K in WatchableKind]?: (object: WatchableKinds[K]) => string } = {
+  KiadaServiceCount: (resource) => targetKey(resource.metadata.namespace, targetNameOf(resource)),
+  HorizontalPodAutoscaler: (hpa) => targetKey(hpa.metadata.namespace, hpa.scaleTargetRef.name),
 };
 
 interface Informers {
@@ -62,7 +71,10 @@ export class OperatorCache {
   ): void {
     if (this.informers) return;
     const create = <K extends WatchableKind>(kind: K) =>
-      this.factory.create(kind, namespace, handlers[kind], options(kind));
+      this.factory.create(kind, namespace, handlers[kind], {
+        ...options(kind),
+        indexBy: INDEX_BY[kind],
+      });
     this.informers = {
       KiadaServiceCount: create('KiadaServiceCount'),
       Deployment: create('Deployment'),
@@ -86,12 +98,17 @@ export class OperatorCache {
     return this.informers?.Deployment.get(objectKey({ namespace, name }));
   }
 
-  serviceCountsIn(namespace: string | undefined): KiadaServiceCount[] {
-    return this.inNamespace(this.informers?.KiadaServiceCount.list(), namespace);
+  /** The KiadaServiceCounts that target Deployment `target` in `namespace` (an index, no scan). */
+  serviceCountsTargeting(namespace: string | undefined, target: string): KiadaServiceCount[] {
+    return this.informers?.KiadaServiceCount.byIndex(targetKey(namespace, target)) ?? [];
   }
 
-  autoscalersIn(namespace: string | undefined): HorizontalPodAutoscalerState[] {
-    return this.inNamespace(this.informers?.HorizontalPodAutoscaler.list(), namespace);
+  /** The HorizontalPodAutoscalers whose scaleTargetRef names `target` in `namespace`. */
+  autoscalersTargeting(
+    namespace: string | undefined,
+    target: string,
+  ): HorizontalPodAutoscalerState[] {
+    return this.informers?.HorizontalPodAutoscaler.byIndex(targetKey(namespace, target)) ?? [];
   }
 
   /** Read-after-write: the resource as our status write returned it. */
@@ -102,12 +119,5 @@ export class OperatorCache {
   /** Read-after-write: the Deployment as our scale left it. */
   wroteDeployment(deployment: DeploymentState): void {
     this.informers?.Deployment.observe(deployment);
-  }
-
-  private inNamespace<T extends { metadata: { namespace?: string } }>(
-    items: T[] | undefined,
-    namespace: string | undefined,
-  ): T[] {
-    return (items ?? []).filter((item) => item.metadata.namespace === namespace);
   }
 }

@@ -106,10 +106,7 @@ export class OperatorService implements OnApplicationBootstrap, OnApplicationShu
     };
     /** Every resource that targets Deployment `target` in `ns` (ownership may move between them). */
     const enqueueTargeting = (ns: string | undefined, target: string) =>
-      this.cache
-        .serviceCountsIn(ns)
-        .filter((resource) => targetNameOf(resource) === target)
-        .forEach(enqueue);
+      this.cache.serviceCountsTargeting(ns, target).forEach(enqueue);
     const onServiceCount = (resource: KiadaServiceCount) => {
       enqueue(resource);
       enqueueTargeting(resource.metadata.namespace, targetNameOf(resource));

@@ -1,3 +1,4 @@
+import { IndexedStore } from './indexed-store.js';
 import { Logger } from '@nestjs/common';
 import { backoffDelay } from '../../common/backoff.js';
 import type { Clock, Timer } from '../../common/clock.js';
@@ -36,7 +37,7 @@ const MIN_HEALTHY_WATCH_MS = 1000;
  */
 export class Informer<K extends WatchableKind> {
   private readonly logger: Logger;
-  private readonly cache = new Map<ObjectKey, WatchableKinds[K]>();
+  private readonly cache: IndexedStore<WatchableKinds[K]>;
   private resourceVersion = '';
   private epoch = 0;
   private running = false;
@@ -59,6 +60,10 @@ export class Informer<K extends WatchableKind> {
     private readonly options: InformerOptions,
   ) {
     this.logger = new Logger(`Informer(${kind})`);
+    // The caller gives the index function of this kind (InformerOptions is not per kind).
+    this.cache = new IndexedStore(
+      options.indexBy as ((object: WatchableKinds[K]) => string) | undefined,
+    );
     this.failures = new FailureStreak(this.logger, `list/watch of ${kind}`);
     this.selection = options.name ? { name: options.name } : undefined;
   }
@@ -80,6 +85,11 @@ export class Informer<K extends WatchableKind> {
 
   get(key: ObjectKey): WatchableKinds[K] | undefined {
     return this.cache.get(key);
+  }
+
+  /** The cached objects whose `indexBy` value is `value`. */
+  byIndex(value: string): WatchableKinds[K][] {
+    return this.cache.byIndex(value);
   }
 
   /**
@@ -250,7 +260,7 @@ export class Informer<K extends WatchableKind> {
   /** Swaps the cache for a fresh list, telling handlers what changed. */
   private replace(items: WatchableKinds[K][]): void {
     const fresh = new Map(items.map((item) => [objectKey((item as Meta).metadata), item]));
-    for (const [key, previous] of this.cache) {
+    for (const [key, previous] of this.cache.entries()) {
       if (!fresh.has(key)) {
         this.cache.delete(key);
         this.notify(() => this.handlers.onDelete?.(previous));

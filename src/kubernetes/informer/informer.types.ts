@@ -19,5 +19,7 @@ export interface InformerOptions {
   backoff: BackoffOptions;
   /** Only the object of this name (a fieldSelector on metadata.name). */
   name?: string;
+  /** The cache's index: objects by this value (Informer.byIndex), for this kind's objects. */
+  indexBy?(object: never): string;
   onRestart?(reason: InformerRestartReason, error?: unknown): void;
 }
