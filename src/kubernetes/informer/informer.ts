@@ -1,4 +1,3 @@
-import { IndexedStore } from './indexed-store.js';
 import { Logger } from '@nestjs/common';
 import { backoffDelay } from '../../common/backoff.js';
 import type { Clock, Timer } from '../../common/clock.js';
@@ -14,6 +13,7 @@ import type {
 import type { ListWatchApi } from '../ports/list-watch.api.js';
 import type { InformerHandlers, InformerOptions, InformerRestartReason } from './informer.types.js';
 import { isNewerVersion, objectKey, ObjectKey } from './object-key.js';
+import { IndexedStore } from './indexed-store.js';
 
 export type { InformerHandlers, InformerOptions, InformerRestartReason } from './informer.types.js';
 
