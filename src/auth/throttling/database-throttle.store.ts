@@ -3,15 +3,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { toNumber } from '../../sessions/session-sql.js';
-import {
-  ThrottleStore,
-  type AttemptClaim,
-  type FailureState,
-  type WindowState,
-} from './throttle-store.js';
+import { ThrottleStore, type AttemptClaim, type WindowState } from './throttle-store.js';
 
 /** Rows are keyed by the SHA-256 of the key: fixed length, whatever the username. */
-function keyHash(key: string): string {
+export function keyHash(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
@@ -39,16 +34,6 @@ export class DatabaseThrottleStore extends ThrottleStore {
       for (const hash of order) after.set(hash, await this.hitOne(manager, hash, windowMs, now));
       return hashes.map((hash) => ({ ...after.get(hash)! }));
     });
-  }
-
-  async streak(key: string): Promise<FailureState | null> {
-    const [row] = await this.runner.query<Array<{ failures: unknown; locked_until: unknown }>>(
-      'SELECT failures, locked_until FROM login_failures WHERE key_hash = ?',
-      [keyHash(key)],
-    );
-    return row
-      ? { failures: toNumber(row.failures), lockedUntil: toNumber(row.locked_until) }
-      : null;
   }
 
   claimAttempt(

@@ -30,9 +30,6 @@ export abstract class ThrottleStore {
    */
   abstract hit(keys: string[], windowMs: number, now: number): Promise<WindowState[]>;
 
-  /** The failure streak of `key` on record (locked or not), or null when there is none. */
-  abstract streak(key: string): Promise<FailureState | null>;
-
   /**
    * Claims one login attempt of `key` at `now`, in one locked step. While the streak is
    * locked, resolves with `locked: true` and records nothing. Else the attempt counts as a

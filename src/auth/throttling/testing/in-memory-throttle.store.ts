@@ -31,12 +31,6 @@ export class InMemoryThrottleStore extends ThrottleStore {
     });
   }
 
-  async streak(key: string): Promise<FailureState | null> {
-    this.check();
-    const streak = this.streaks.get(key);
-    return streak ? { failures: streak.failures, lockedUntil: streak.lockedUntil } : null;
-  }
-
   async claimAttempt(
     key: string,
     now: number,
