@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import type { FastifyInstance } from 'fastify';
 import { Clock, SystemClock } from '../common/clock.js';
 import type { AppConfig } from '../config/index.js';
+import { PLATFORM_ROUTES } from '../http/platform-routes.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { SESSION_COOKIE_NAME } from './auth.constants.js';
@@ -25,9 +26,6 @@ import { LoginLockout } from './throttling/login-lockout.js';
 import { ThrottleStore } from './throttling/throttle-store.js';
 import { UserSessionsController } from './user-sessions/user-sessions.controller.js';
 import { UserSessionsService } from './user-sessions/user-sessions.service.js';
-
-/** Routes that never read the session (probes and scrapes: no cookie parsing, no query). */
-const WITHOUT_SESSION = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Sign-up, session log-in/log-out over HTTP. Any app importing this module gets the
@@ -80,7 +78,7 @@ export class AuthModule implements OnModuleInit {
       store: this.store,
       serializer: this.serializer,
       clock: this.clock,
-      withoutSession: WITHOUT_SESSION,
+      withoutSession: PLATFORM_ROUTES,
     });
   }
 }

@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { PLATFORM_ROUTES } from '../http/platform-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
-/** Routes whose requests are not logged (probes and scrapes would drown the log). */
-const NOT_LOGGED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * The request id (Fastify's `genReqId`): X-Request-Id when well formed (so ingress ids
@@ -29,7 +27,7 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: Logger)
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!NOT_LOGGED.has(request.routeOptions.url ?? '')) {
+    if (!PLATFORM_ROUTES.has(request.routeOptions.url ?? '')) {
       const statusCode = reply.statusCode;
       const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
       if (logger.isLevelEnabled(level)) {
