@@ -71,12 +71,13 @@ export class KiadaServiceCountReconciler {
     }
     const desired = resource.spec.kiadaServiceCount;
     const now = this.clock.now();
+    const target = targetNameOf(resource);
     const claim = claimOnTarget(
       resource,
-      this.cache.serviceCountsTargeting(namespace, targetNameOf(resource)),
-      this.cache.autoscalersTargeting(namespace, targetNameOf(resource)),
+      this.cache.serviceCountsTargeting(namespace, target),
+      this.cache.autoscalersTargeting(namespace, target),
     );
-    let deployment = this.cache.deployment(namespace, targetNameOf(resource)) ?? null;
+    let deployment = this.cache.deployment(namespace, target) ?? null;
     const plan = planReconcile({ resource, deployment, claim, now });
     this.logger.log(
       `Reconciling crd=${CRD_NAME} name=${resource.metadata.name} namespace=${namespace} ` +

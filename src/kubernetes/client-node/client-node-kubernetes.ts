@@ -56,6 +56,9 @@ interface Apis extends ListApis {
   watch: Watch;
 }
 
+/** Objects per list request (client-go's reflector default page size). */
+export const LIST_PAGE_SIZE = 500;
+
 /**
  * Every Kubernetes port on @kubernetes/client-node 1.4, in one adapter (one set of HTTP
  * clients): the custom resource through CustomObjectsApi (spec and status subresource by
@@ -64,9 +67,6 @@ interface Apis extends ListApis {
  * becomes a KubernetesApiError. Consumers never see this class: they inject the narrow
  * port they need (KubernetesModule binds each to this instance).
  */
-/** Objects per list request (client-go's reflector default page size). */
-export const LIST_PAGE_SIZE = 500;
-
 export class ClientNodeKubernetes
   implements
     ServiceCountSpecApi,
