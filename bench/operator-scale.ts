@@ -115,6 +115,8 @@ export async function operatorScaleBenchmark({
 
     proxy = await startCountingProxy(kc, join(logDir, 'operator-scale.kubeconfig'));
     log(`operator: starting one operator process (namespace ${ns}, leader election on)`);
+    // Run as installed: the chart's node flags, read once and reported with the result.
+    const nodeArgs = chartOperatorNodeArgs();
     const startedAt = now();
     const started = await startBenchApp(
       'operator',
@@ -124,7 +126,7 @@ export async function operatorScaleBenchmark({
         OPERATOR_LEASE_NAMESPACE: ns,
         OPERATOR_LEASE_NAME: 'kiada-bench-operator',
       },
-      { logDir, name: 'operator-scale', waitHealthy: false },
+      { logDir, name: 'operator-scale', waitHealthy: false, nodeArgs },
     );
     operator = started;
     let healthyAt: number | null = null;
@@ -201,7 +203,7 @@ export async function operatorScaleBenchmark({
         : null,
       requestsPerResource: round(reconcilePhase.total / count, 2),
       /** The operator's flags: the chart's `operator.nodeArgs`. */
-      nodeArgs: chartOperatorNodeArgs(),
+      nodeArgs,
       /** CPU of the operator process from its start until everything settled, s. */
       cpuS: cpuAtSettle === null ? null : round(cpuAtSettle, 2),
       /** That CPU per reconcile, ms (start-up included). */
