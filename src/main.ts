@@ -49,7 +49,7 @@ async function bootstrap(): Promise<void> {
     createHttpAdapter(config),
     { logger, ...HTTP_APP_OPTIONS },
   );
-  configureHttpApp(app, config, pino);
+  await configureHttpApp(app, config, pino);
   await app.listen(config.http.port, config.http.host);
   logger.log(
     `${config.role} role listening on ${config.http.host}:${config.http.port}`,

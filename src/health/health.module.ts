@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DATABASE_HEALTH } from './health.constants.js';
-import { HealthController } from './health.controller.js';
+import { HealthController } from './health-probes.js';
 
 @Module({})
 export class HealthModule {

@@ -6,7 +6,6 @@ import { serveDashboard } from '../dashboard/serve-dashboard.js';
 import { registerRequestLogging, requestIdOf } from '../logging/request-logging.js';
 import { jsonBodyParser, parseBodyLimit, registerBodyDecoding } from './request-body.js';
 import { registerSecurityHeaders } from './security-headers.js';
-import { setUpSwagger } from './swagger.js';
 import { registerUndeclaredMethods } from './undeclared-method.hook.js';
 import { VALIDATION_OPTIONS } from './validation.js';
 
@@ -53,11 +52,11 @@ export function trustHops(
  * Sessions are wired by AuthModule itself (auth/session/session-hooks.ts). An undeclared
  * method on a routed path is a 405 with Allow before any of them runs.
  */
-export function configureHttpApp(
+export async function configureHttpApp(
   app: NestFastifyApplication,
   config: AppConfig,
   pino: Logger,
-): void {
+): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLogging(fastify, pino);
   registerSecurityHeaders(fastify);
@@ -71,6 +70,10 @@ export function configureHttpApp(
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit });
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   app.enableShutdownHooks();
-  if (config.role !== 'operator') setUpSwagger(app);
+  if (config.role !== 'operator') {
+    // Imported here: the operator serves no document and does not load @nestjs/swagger.
+    const { setUpSwagger } = await import('./swagger.js');
+    setUpSwagger(app);
+  }
   serveDashboard(app, config, pino);
 }

@@ -3,12 +3,14 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { SESSION_COOKIE_NAME } from '../auth/auth.constants.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { applyApiContract } from './openapi-contract.js';
+import { describePlatformRoutes } from './platform-openapi.js';
 
 /**
  * Swagger UI at /docs and the OpenAPI JSON at /docs-json, with the session cookie as scheme.
  * The scheme is named after the cookie, so `@ApiCookieAuth(SESSION_COOKIE_NAME)` refers to it.
  */
 export function setUpSwagger(app: INestApplication): void {
+  describePlatformRoutes();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { collectDefaultMetrics, register } from 'prom-client';
-import { MetricsController } from './metrics.controller.js';
+import { MetricsController } from './metrics-scrape.js';
 
 @Module({ controllers: [MetricsController] })
 export class MetricsModule implements OnModuleInit {

@@ -65,7 +65,7 @@ export async function createTestApp(
     ...HTTP_APP_OPTIONS,
     logger: nestLogLevels,
   });
-  configureHttpApp(app, config, createPino(config.log));
+  await configureHttpApp(app, config, createPino(config.log));
   await app.init();
   // supertest talks to the Node.js server: Fastify must have loaded its plugins first.
   await app.getHttpAdapter().getInstance().ready();

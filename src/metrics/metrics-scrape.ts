@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { register } from 'prom-client';
 
-@ApiExcludeController()
+/**
+ * Served by every role and left out of the api's OpenAPI document (a scrape, not an API;
+ * http/platform-openapi.ts). Not named `.controller.ts`, as health/health-probes.ts says.
+ */
 @Controller('metrics')
 export class MetricsController {
   /** Prometheus text format from prom-client's default registry (every module registers there). */
