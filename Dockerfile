@@ -28,7 +28,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund
 
-# --- build: compile everything `npm run build` builds into dist/ ------------------------------
+# --- build: everything `npm run build` builds into dist/ and vendor/ --------------------------
 FROM dependencies AS build
 # The whole context: new source folders need no change here. .dockerignore keeps secrets,
 # tests, docs, the chart and local build output out of it.
@@ -64,6 +64,7 @@ WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/vendor ./vendor
 # The embedded SQLite database (no DATABASE_URL, e.g. APP_ROLE=all for a demo) lives in data/.
 RUN mkdir data && chown 1000:1000 data
 # The base image's `node` user, numeric so that Kubernetes can check runAsNonRoot.

@@ -6,6 +6,7 @@ import { say } from './say.js';
 
 const BUILD_INPUTS = [
   'src',
+  'scripts',
   'package.json',
   'package-lock.json',
   'tsconfig.json',
@@ -24,9 +25,13 @@ function newestMtime(path: string): number {
   );
 }
 
-/** Builds the app (`npm run build`) when dist/main.js is missing or older than its sources. */
+/** What `npm run build` writes: the compiled app and the bundled Kubernetes client. */
+const BUILD_OUTPUTS = ['dist/main.js', 'vendor/kubernetes-client-node.js'];
+
+/** Builds the app (`npm run build`) when an output is missing or older than its sources. */
 export function ensureBuilt(): void {
-  const built = statSync('dist/main.js', { throwIfNoEntry: false })?.mtimeMs;
+  const stamps = BUILD_OUTPUTS.map((file) => statSync(file, { throwIfNoEntry: false })?.mtimeMs);
+  const built = stamps.includes(undefined) ? undefined : Math.min(...(stamps as number[]));
   const sources = Math.max(...BUILD_INPUTS.map(newestMtime));
   if (built !== undefined && built >= sources) {
     say('the app is built (dist/ is newer than src/)');

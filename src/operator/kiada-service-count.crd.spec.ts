@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadYaml, V1CustomResourceDefinition, V1JSONSchemaProps } from '@kubernetes/client-node';
+import { loadYaml, V1CustomResourceDefinition, V1JSONSchemaProps } from '#kubernetes-client';
 import {
   Condition,
   DEFAULT_STALE_AFTER_SECONDS,

@@ -4,7 +4,7 @@ import {
   V2HorizontalPodAutoscaler,
   V1Lease,
   V1MicroTime,
-} from '@kubernetes/client-node';
+} from '#kubernetes-client';
 import type { ObjectMeta } from '../kiada-service-count.js';
 import type {
   DeploymentState,

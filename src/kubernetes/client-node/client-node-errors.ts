@@ -1,4 +1,4 @@
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException } from '#kubernetes-client';
 import { errorMessage } from '../../common/error-message.js';
 import { KubernetesApiError } from '../kubernetes-api.error.js';
 

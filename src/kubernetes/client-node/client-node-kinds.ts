@@ -4,7 +4,7 @@ import type {
   CustomObjectsApi,
   V1Deployment,
   V2HorizontalPodAutoscaler,
-} from '@kubernetes/client-node';
+} from '#kubernetes-client';
 import { KiadaServiceCount, KSC_GROUP, KSC_PLURAL, KSC_VERSION } from '../kiada-service-count.js';
 import type { WatchableKind, WatchableKinds } from '../kubernetes.types.js';
 import { toDeploymentState, toHorizontalPodAutoscalerState } from './client-node-conversions.js';

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '#kubernetes-client';
 import { ClientNodeKubernetes } from './client-node-kubernetes.js';
 import { KubernetesApiError } from '../kubernetes-api.error.js';
 import type { WatchEventType } from '../kubernetes.types.js';

@@ -8,7 +8,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
   Watch,
-} from '@kubernetes/client-node';
+} from '#kubernetes-client';
 import { Clock, SystemClock } from '../../common/clock.js';
 import {
   KiadaServiceCount,

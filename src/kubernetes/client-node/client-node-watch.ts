@@ -1,4 +1,4 @@
-import type { Watch } from '@kubernetes/client-node';
+import type { Watch } from '#kubernetes-client';
 import type { WatchCallbacks, WatchEventType, WatchHandle } from '../kubernetes.types.js';
 import { statusToError, toKubernetesApiError } from './client-node-errors.js';
 

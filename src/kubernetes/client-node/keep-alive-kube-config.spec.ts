@@ -1,5 +1,5 @@
 import { Agent as HttpsAgent } from 'node:https';
-import { HttpMethod, RequestContext } from '@kubernetes/client-node';
+import { HttpMethod, RequestContext } from '#kubernetes-client';
 import { KeepAliveKubeConfig } from './keep-alive-kube-config.js';
 
 function configFor(server: string): KeepAliveKubeConfig {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '#kubernetes-client';
 
 type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
 type AnyAgent = HttpAgent | HttpsAgent;
