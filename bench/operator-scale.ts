@@ -23,11 +23,21 @@ import { watch } from './lib/watch.js';
 
 const DESIRED = 1;
 
+/** Quiet time (no event on the resources or Deployments) before the operator starts. */
+const SETTLE_QUIET_MS = 2000;
+const SETTLE_TIMEOUT_MS = 240_000;
+
 interface Tracked {
   generation?: number;
   observed?: number;
   desired: number;
   target: string;
+}
+
+interface TrackedDeployment {
+  replicas?: number;
+  /** The Deployment controller has seen its spec (status.observedGeneration == generation). */
+  settled: boolean;
 }
 
 export interface OperatorScaleOptions {
@@ -72,46 +82,86 @@ export async function operatorScaleBenchmark({
         targetRef: { name: `kiada-${i}` },
       });
     });
-    log(
-      `operator: created in ${round((now() - createStart) / 1000)}s; ` +
-        'letting the controllers settle 5s',
-    );
-    await sleep(5000);
+    log(`operator: created in ${round((now() - createStart) / 1000)}s`);
 
     // Our own view, through watches: reconciled = status.observedGeneration == generation and
-    // the target Deployment's spec.replicas == spec.kiadaServiceCount.
+    // the target Deployment's spec.replicas == spec.kiadaServiceCount. Kept per resource, so
+    // an event costs O(1) here (this process shares the machine with the operator).
     const crs = new Map<string, Tracked>();
-    const deps = new Map<string, number | undefined>();
+    const deps = new Map<string, TrackedDeployment>();
+    const serviceCountOf = new Map<string, string>(); // target Deployment -> resource
+    const pending = new Set<string>();
     let doneAt: number | null = null;
     let firstStatusAt: number | null = null;
-    const check = (t: number) => {
-      if (doneAt !== null || crs.size < count || deps.size < count) return;
-      for (const cr of crs.values()) {
-        if (cr.observed !== cr.generation || deps.get(cr.target) !== cr.desired) return;
+    let lastEventAt = now();
+    const update = (name: string | undefined, t: number) => {
+      lastEventAt = t;
+      if (name === undefined) return;
+      const cr = crs.get(name);
+      if (cr && cr.observed === cr.generation && deps.get(cr.target)?.replicas === cr.desired) {
+        pending.delete(name);
+      } else {
+        pending.add(name);
       }
-      doneAt = t;
+      if (doneAt === null && operator && crs.size === count && deps.size === count) {
+        if (pending.size === 0) doneAt = t;
+      }
     };
     watches = [
       watch<KiadaServiceCount>(kc, serviceCountsPath(ns), {}, (type, obj, t) => {
-        if (type === 'DELETED') return void crs.delete(obj.metadata.name);
+        const name = obj.metadata.name;
+        if (type === 'DELETED') return void crs.delete(name);
         const observed = obj.status?.observedGeneration;
         if (observed !== undefined && firstStatusAt === null && operator) firstStatusAt = t;
-        crs.set(obj.metadata.name, {
+        const target = obj.spec.targetRef?.name ?? 'kiada';
+        crs.set(name, {
           generation: obj.metadata.generation,
           observed,
           desired: obj.spec.kiadaServiceCount,
-          target: obj.spec.targetRef?.name ?? 'kiada',
+          target,
         });
-        check(t);
+        serviceCountOf.set(target, name);
+        update(name, t);
       }),
       watch<V1Deployment>(kc, `/apis/apps/v1/namespaces/${ns}/deployments`, {}, (type, obj, t) => {
         const name = obj.metadata?.name ?? '';
         if (type === 'DELETED') return void deps.delete(name);
-        deps.set(name, obj.spec?.replicas);
-        check(t);
+        deps.set(name, {
+          replicas: obj.spec?.replicas,
+          settled: obj.status?.observedGeneration === obj.metadata?.generation,
+        });
+        update(serviceCountOf.get(name), t);
       }),
     ];
-    while (crs.size < count || deps.size < count) await sleep(100);
+    // From a quiet cluster: the Deployment controller has seen every Deployment (it creates
+    // their ReplicaSets) and nothing has changed for SETTLE_QUIET_MS. A fixed pause left it
+    // busy in some runs, and its writes then counted against the operator.
+    const settleStart = now();
+    const isSettled = () =>
+      crs.size === count &&
+      deps.size === count &&
+      [...deps.values()].every((d) => d.settled) &&
+      now() - lastEventAt >= SETTLE_QUIET_MS;
+    let settleLog = now();
+    while (!isSettled() && now() - settleStart < SETTLE_TIMEOUT_MS) {
+      await sleep(100);
+      if (now() - settleLog >= 10_000) {
+        settleLog = now();
+        const observed = [...deps.values()].filter((d) => d.settled).length;
+        log(
+          `operator: waiting for the cluster to settle: ${observed}/${count} Deployments ` +
+            `observed by the Deployment controller`,
+        );
+      }
+    }
+    log(
+      isSettled()
+        ? `operator: the cluster settled ${round((now() - settleStart) / 1000)}s after creation ` +
+            `(every Deployment observed, no change for ${SETTLE_QUIET_MS / 1000}s)`
+        : `operator: the cluster did not settle within ${SETTLE_TIMEOUT_MS / 1000}s ` +
+            `(${[...deps.values()].filter((d) => !d.settled).length} Deployments not observed, ` +
+            `last change ${round((now() - lastEventAt) / 1000)}s ago); going on`,
+    );
 
     proxy = await startCountingProxy(kc, join(logDir, 'operator-scale.kubeconfig'));
     log(`operator: starting one operator process (namespace ${ns}, leader election on)`);
@@ -145,7 +195,9 @@ export async function operatorScaleBenchmark({
       if (now() - lastLog > 5000) {
         lastLog = now();
         const observed = [...crs.values()].filter((c) => c.observed === c.generation).length;
-        const scaled = [...crs.values()].filter((c) => deps.get(c.target) === c.desired).length;
+        const scaled = [...crs.values()].filter(
+          (c) => deps.get(c.target)?.replicas === c.desired,
+        ).length;
         log(
           `operator: +${round((now() - startedAt) / 1000)}s: ${observed}/${count} observed, ` +
             `${scaled}/${count} Deployments scaled`,
