@@ -2,6 +2,7 @@ import { migrateDatabase, startApp, type AppProcess } from '../support/app-proce
 import { dropDatabase, freshDatabase } from '../support/database.js';
 import { recordLoadedModules, type ModuleRecorder } from '../support/loaded-modules.js';
 import { TEST_SESSION_SECRET } from '../support/nest-app.js';
+import { fetchOpenApiDocument } from '../support/openapi-document.js';
 
 const SWAGGER = '/node_modules/@nestjs/swagger/';
 const CLIENT_PACKAGE = '/node_modules/@kubernetes/client-node/';
@@ -48,9 +49,7 @@ describe('what each role loads (the built app)', () => {
       { DATABASE_URL: databaseUrl, SESSION_SECRET: TEST_SESSION_SECRET, KUBECONFIG: '/dev/null' },
       { nodeArgs: recorder.nodeArgs },
     );
-    const document = (await (await fetch(`${app.url}/docs-json`)).json()) as {
-      paths: Record<string, unknown>;
-    };
+    const document = await fetchOpenApiDocument(app.url);
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz']));
     const loaded = recorder.loaded();
     expect(loaded.some((url) => url.includes(SWAGGER))).toBe(true);
