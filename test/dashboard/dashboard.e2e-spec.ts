@@ -17,6 +17,7 @@ import { startOperator } from '../support/operator-process.js';
 import { installChartRbac } from '../support/rbac.js';
 import { seedActiveUsers } from '../support/seed-users.js';
 import { createTargetDeployment } from '../support/target-deployment.js';
+import { waitFor } from '../support/wait.js';
 
 const TTL_SECONDS = 1800;
 const WINDOW_SECONDS = 4;
@@ -25,6 +26,26 @@ const TIERS = '10:2,20:3';
 const SEEDED = 6;
 /** What the issue asks: the page follows a login within 1 s. */
 const FOLLOW_MS = 1_000;
+
+/** The fields of GET /scaling/decisions the checks use. */
+interface StoredDecision {
+  at: string;
+  reason: string;
+  activeUsers: number | null;
+  previousReplicas: number | null;
+  replicas: number | null;
+  hold?: { replicas: number; until: string } | null;
+}
+
+/** The api's log lines about counts and decisions (to explain a failed wait). */
+function scalingLog(app: AppProcess): string {
+  return app
+    .output()
+    .split('\n')
+    .filter((line) => /ScalingService|ServiceCountWriter|ActiveUsers/.test(line))
+    .slice(-20)
+    .join('\n');
+}
 
 /** The little of the page's DOM the checks use. */
 interface PageDocument {
@@ -60,6 +81,8 @@ describe('dashboard (browser)', () => {
   let signedUp = 0;
   const followTimes: number[] = [];
   const figures: Record<string, unknown> = {};
+  /** Every api and operator process started, for their logs in test-output/dashboard/. */
+  const processes: Array<{ name: string; app: AppProcess }> = [];
 
   const text = (selector: string) => page.locator(selector).innerText();
 
@@ -100,6 +123,13 @@ describe('dashboard (browser)', () => {
     return took;
   }
 
+  /** The newest stored decisions, newest first. */
+  async function recentDecisions(limit: number): Promise<StoredDecision[]> {
+    const response = await fetch(`${api!.url}/scaling/decisions?limit=${limit}`);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { items: StoredDecision[] }).items;
+  }
+
   async function logInNewUser(): Promise<void> {
     const user = new HttpUser(api!.url, `dashboard-${++signedUp}`);
     await user.signUp();
@@ -123,6 +153,7 @@ describe('dashboard (browser)', () => {
     await seedActiveUsers(databaseUrl, SEEDED, TTL_SECONDS * 1000);
     operator = await startOperator(namespace);
     api = await startApp('api', env, { port });
+    processes.push({ name: 'operator', app: operator }, { name: 'api', app: api });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     errors = collectPageErrors(page);
@@ -136,6 +167,13 @@ describe('dashboard (browser)', () => {
     await browser?.close();
     await api?.stop();
     await operator?.stop();
+    // The processes' logs explain a failure (which count, which decision, when).
+    for (const [index, { name, app }] of processes.entries()) {
+      await writeFile(
+        join(TEST_OUTPUT_DIR, 'dashboard', `${index}-${name}.log`),
+        app.output(),
+      ).catch(() => undefined);
+    }
     if (namespace) await deleteNamespace(namespace);
     if (databaseUrl) await dropDatabase(databaseUrl);
   });
@@ -207,7 +245,24 @@ describe('dashboard (browser)', () => {
     for (let i = 0; i < 4; i++) await users.pop()!.logOut();
     await pageFollows(8);
     await page.locator('.decision-marker[data-reason="ScaleDownHeld"]').waitFor();
-    await pageShows({ '#desired': '2' }, (WINDOW_SECONDS + 5) * 1000);
+    expect(await text('#desired')).toBe('3');
+    // The way down comes when the window ends. How long after is not what this checks (the
+    // decisions' times below are): a generous wait keeps a slow or paused machine from
+    // failing it, and the api's log says why if it never comes.
+    await pageShows({ '#desired': '2' }).catch((error: Error) => {
+      throw new Error(`${error.message}\nthe api's scaling log:\n${scalingLog(api!)}`);
+    });
+    const [down, held] = await waitFor('the way down in the decision record', async () => {
+      const newest = await recentDecisions(2);
+      return newest[0]?.replicas === 2 ? newest : undefined;
+    });
+    expect(held).toMatchObject({ reason: 'ScaleDownHeld', replicas: 3, hold: { replicas: 3 } });
+    expect(down).toMatchObject({ reason: 'TierMatched', previousReplicas: 3, activeUsers: 8 });
+    // The window held: 3 until its end (it started when the count fell below 10), not less.
+    expect(Date.parse(held.hold!.until) - Date.parse(held.at)).toBeLessThanOrEqual(
+      WINDOW_SECONDS * 1000,
+    );
+    expect(Date.parse(down.at)).toBeGreaterThanOrEqual(Date.parse(held.hold!.until));
     await page.emulateMedia({ colorScheme: 'dark' });
     figures.screenshotDark = await screenshot(page, 'dashboard', 'scale-down-dark');
     await page.emulateMedia({ colorScheme: 'light' });
@@ -221,6 +276,7 @@ describe('dashboard (browser)', () => {
     await pageShows({ '#connection@state': 'reconnecting' });
     started = Date.now();
     api = await startApp('api', env, { port });
+    processes.push({ name: 'api', app: api });
     figures.apiStartMs = Date.now() - started;
     started = Date.now();
     await pageShows({ '#connection@state': 'live' }, 15_000);
