@@ -2,7 +2,9 @@
 // Deployment in one namespace. Time from operator start to everything reconciled, operator
 // RSS, the operator's own API requests per reconcile (through a counting proxy), and its
 // writes while idle. A ResourceQuota of 0 pods keeps the fake cluster from creating N pods:
-// the operator's work is the scale subresource and status, not pods.
+// the operator's work is the scale subresource and status, not pods. Then, with the operator
+// stopped, the write floor: the same 2 writes per resource from a bare client, 8 resources at
+// once (lib/write-floor.ts), so the cold start can be read against the machine's pace.
 import { join } from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import type { KiadaServiceCount } from '../src/kubernetes/kiada-service-count.js';
@@ -20,8 +22,11 @@ import { log, now } from './lib/progress.js';
 import { metricsText, promSum } from './lib/prometheus.js';
 import { round } from './lib/statistics.js';
 import { watch } from './lib/watch.js';
+import { measureWriteFloor } from './lib/write-floor.js';
 
 const DESIRED = 1;
+/** The operator's default OPERATOR_CONCURRENCY: the write floor runs as many at once. */
+const OPERATOR_CONCURRENCY = 8;
 
 /** Quiet time (no event on the resources or Deployments) before the operator starts. */
 const SETTLE_QUIET_MS = 2000;
@@ -232,6 +237,25 @@ export async function operatorScaleBenchmark({
     await sleep(idleS * 1000);
     const idle = classify(proxy.requests.slice(atSettle));
     const afterIdle = await metricsAfter();
+    const rssAfterIdleKb = started.rssKb();
+    const hwmKb = started.hwmKb();
+    // The floor: the same writes without the operator (stopped first, so nothing reverts them).
+    await started.stop();
+    operator = undefined;
+    const writeFloor = await measureWriteFloor({
+      proxyUrl: proxy.url,
+      namespace: ns,
+      count,
+      replicas: DESIRED + 1,
+      concurrency: OPERATOR_CONCURRENCY,
+    });
+    log(
+      `operator: write floor ${writeFloor.seconds}s for ${writeFloor.writes} writes ` +
+        `(${writeFloor.writesPerSecond}/s, ${writeFloor.meanWriteMs} ms each)` +
+        (reconciledS === null
+          ? ''
+          : `; cold start / floor ${round(reconciledS / writeFloor.seconds!, 2)}`),
+    );
     const firstStatus = firstStatusAt as number | null;
     const result = {
       resources: count,
@@ -270,9 +294,10 @@ export async function operatorScaleBenchmark({
       rssMb: {
         peakSampled: round(peakRssKb / 1024),
         afterReconcile: round((rssAfterReconcileKb ?? 0) / 1024),
-        afterIdle: round((started.rssKb() ?? 0) / 1024),
-        hwm: round((started.hwmKb() ?? 0) / 1024),
+        afterIdle: round((rssAfterIdleKb ?? 0) / 1024),
+        hwm: round((hwmKb ?? 0) / 1024),
       },
+      writeFloor,
       idle: {
         seconds: idleS,
         requests: idle.total,

@@ -3,6 +3,7 @@ import type { authLoadBenchmark, burstBenchmark } from './auth-load.js';
 import type { countContentionBenchmark } from './count-contention.js';
 import type { countCostBenchmark } from './count-cost.js';
 import type { machine } from './lib/machine.js';
+import { round } from './lib/statistics.js';
 import { table, type Cell } from './lib/text-table.js';
 import type { operatorScaleBenchmark } from './operator-scale.js';
 import { STAGES } from './reaction-breakdown.js';
@@ -194,6 +195,16 @@ export function report(r: BenchResults): string {
         ? `<= ${TARGETS.operatorReconciledS}`
         : `(${TARGETS.operatorResources} in <= ${TARGETS.operatorReconciledS} in a full run)`,
       full ? met(o.reconciledS !== null && o.reconciledS <= TARGETS.operatorReconciledS) : '',
+    ]);
+    const floor = o.writeFloor;
+    rows.push([
+      `  floor: the same ${floor.writes} writes from a bare client, ${floor.concurrency} resources at once (s)`,
+      `${floor.seconds} (${floor.writesPerSecond} writes/s, ${floor.meanWriteMs} ms each)` +
+        (o.reconciledS === null
+          ? ''
+          : `; cold start / floor ${round(o.reconciledS / floor.seconds!, 2)}`),
+      '',
+      '',
     ]);
     rows.push([
       `operator: RSS peak (MB), node ${o.nodeArgs.join(' ') || '(no flags)'}`,

@@ -16,6 +16,8 @@ export interface CountedRequest {
 
 export interface CountingProxy {
   requests: CountedRequest[];
+  /** Where it listens (plain HTTP on 127.0.0.1). */
+  url: string;
   kubeconfigFile: string;
   close(): Promise<void>;
 }
@@ -100,6 +102,7 @@ export async function startCountingProxy(
   );
   return {
     requests,
+    url: `http://127.0.0.1:${port}`,
     kubeconfigFile,
     close: () =>
       new Promise<void>((resolve) => {
