@@ -31,6 +31,34 @@ describe('KeepAliveKubeConfig', () => {
     expect(second.headers.Authorization).toBe('Bearer secret-token');
   });
 
+  it('keeps one pool per client certificate, so a rotated certificate gets fresh connections', async () => {
+    const kubeConfig = new KeepAliveKubeConfig();
+    const withCertificate = (pem: string) =>
+      kubeConfig.loadFromOptions({
+        clusters: [{ name: 'c', server: 'https://127.0.0.1:6443', skipTLSVerify: false }],
+        users: [
+          {
+            name: 'u',
+            certData: Buffer.from(`-----BEGIN CERTIFICATE-----\n${pem}\n`).toString('base64'),
+            keyData: Buffer.from('-----BEGIN PRIVATE KEY-----\nkey\n').toString('base64'),
+          },
+        ],
+        contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+        currentContext: 'x',
+      });
+    withCertificate('first');
+    const first = await agentOfCall(kubeConfig);
+    expect((first.agent as HttpsAgent).options.cert).toEqual(
+      Buffer.from('-----BEGIN CERTIFICATE-----\nfirst\n'),
+    );
+    withCertificate('rotated');
+    const rotated = await agentOfCall(kubeConfig);
+    withCertificate('first');
+    const firstAgain = await agentOfCall(kubeConfig);
+    expect(rotated.agent).not.toBe(first.agent);
+    expect(firstAgain.agent).toBe(first.agent);
+  });
+
   it('keeps separate pools for separate configurations', async () => {
     const one = await agentOfCall(configFor('https://127.0.0.1:6443'));
     const other = await agentOfCall(configFor('https://127.0.0.1:6444'));
