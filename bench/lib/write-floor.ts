@@ -36,9 +36,9 @@ export interface WriteFloorOptions {
  * merge patch of the Deployment's scale subresource, then one of the KiadaServiceCount's
  * status with the status the operator wrote, replicas changed), `concurrency` resources at
  * once as the operator's workers run, from a bare node:http client (keep-alive, answers
- * read but not parsed) through the same counting proxy, with the same watchers open. The cold start
- * compared with this floor is the part that is the operator's own; the floor itself follows
- * the machine.
+ * read but not parsed) through the same counting proxy, with the same watchers open. The
+ * cold start compared with this floor is the part that is the operator's own; the floor
+ * itself follows the machine.
  */
 export async function measureWriteFloor({
   proxyUrl,
