@@ -7,6 +7,7 @@
 // once (lib/write-floor.ts), so the cold start can be read against the machine's pace.
 import { join } from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
+import { DEFAULT_OPERATOR_CONCURRENCY } from '../src/config/index.js';
 import type { KiadaServiceCount } from '../src/kubernetes/kiada-service-count.js';
 import type { AppProcess } from '../test/support/app-process.js';
 import { createServiceCount, serviceCountsPath } from '../test/support/custom-resource.js';
@@ -25,8 +26,6 @@ import { watch } from './lib/watch.js';
 import { measureWriteFloor } from './lib/write-floor.js';
 
 const DESIRED = 1;
-/** The operator's default OPERATOR_CONCURRENCY: the write floor runs as many at once. */
-const OPERATOR_CONCURRENCY = 8;
 
 /** Quiet time (no event on the resources or Deployments) before the operator starts. */
 const SETTLE_QUIET_MS = 2000;
@@ -247,14 +246,17 @@ export async function operatorScaleBenchmark({
       namespace: ns,
       count,
       replicas: DESIRED + 1,
-      concurrency: OPERATOR_CONCURRENCY,
+      // As many at once as the operator's workers (it runs with the default).
+      concurrency: DEFAULT_OPERATOR_CONCURRENCY,
     });
+    const coldStartPerFloor =
+      reconciledS === null || !writeFloor.seconds
+        ? null
+        : round(reconciledS / writeFloor.seconds, 2);
     log(
       `operator: write floor ${writeFloor.seconds}s for ${writeFloor.writes} writes ` +
         `(${writeFloor.writesPerSecond}/s, ${writeFloor.meanWriteMs} ms each)` +
-        (reconciledS === null
-          ? ''
-          : `; cold start / floor ${round(reconciledS / writeFloor.seconds!, 2)}`),
+        (coldStartPerFloor === null ? '' : `; cold start / floor ${coldStartPerFloor}`),
     );
     const firstStatus = firstStatusAt as number | null;
     const result = {
@@ -298,6 +300,8 @@ export async function operatorScaleBenchmark({
         hwm: round((hwmKb ?? 0) / 1024),
       },
       writeFloor,
+      /** The cold start divided by the write floor: the part that is the operator's own. */
+      coldStartPerFloor,
       idle: {
         seconds: idleS,
         requests: idle.total,

@@ -3,7 +3,6 @@ import type { authLoadBenchmark, burstBenchmark } from './auth-load.js';
 import type { countContentionBenchmark } from './count-contention.js';
 import type { countCostBenchmark } from './count-cost.js';
 import type { machine } from './lib/machine.js';
-import { round } from './lib/statistics.js';
 import { table, type Cell } from './lib/text-table.js';
 import type { operatorScaleBenchmark } from './operator-scale.js';
 import { STAGES } from './reaction-breakdown.js';
@@ -200,9 +199,7 @@ export function report(r: BenchResults): string {
     rows.push([
       `  floor: the same ${floor.writes} writes from a bare client, ${floor.concurrency} resources at once (s)`,
       `${floor.seconds} (${floor.writesPerSecond} writes/s, ${floor.meanWriteMs} ms each)` +
-        (o.reconciledS === null
-          ? ''
-          : `; cold start / floor ${round(o.reconciledS / floor.seconds!, 2)}`),
+        (o.coldStartPerFloor === null ? '' : `; cold start / floor ${o.coldStartPerFloor}`),
       '',
       '',
     ]);

@@ -1,10 +1,6 @@
 import { Agent, request } from 'node:http';
-import {
-  KSC_GROUP,
-  KSC_PLURAL,
-  KSC_VERSION,
-  type KiadaServiceCount,
-} from '../../src/kubernetes/kiada-service-count.js';
+import type { KiadaServiceCount } from '../../src/kubernetes/kiada-service-count.js';
+import { serviceCountsPath } from '../../test/support/custom-resource.js';
 import { pool } from './pool.js';
 import { log, now } from './progress.js';
 import { round } from './statistics.js';
@@ -49,7 +45,7 @@ export async function measureWriteFloor({
 }: WriteFloorOptions): Promise<WriteFloor> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const base = new URL(proxyUrl);
-  const serviceCounts = `/apis/${KSC_GROUP}/${KSC_VERSION}/namespaces/${namespace}/${KSC_PLURAL}`;
+  const serviceCounts = serviceCountsPath(namespace);
   try {
     const template = JSON.parse(
       await send(agent, base, 'GET', `${serviceCounts}/ksc-0`),

@@ -25,6 +25,9 @@ const HINTS: Record<string, string> = {
 /** OWASP's argon2id minimum (m = 19 MiB, t = 2, p = 1): the default, and the floor in production. */
 const ARGON2_FLOOR = { memoryKib: 19_456, iterations: 2, parallelism: 1 };
 
+/** Reconciles the operator runs at once unless OPERATOR_CONCURRENCY says otherwise. */
+export const DEFAULT_OPERATOR_CONCURRENCY = 8;
+
 /** The `source.component` of the Events each role records. */
 const EVENT_COMPONENTS: Record<AppConfig['role'], string> = {
   api: 'kiada-autoscaler-api',
@@ -173,7 +176,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       renewDeadlineSeconds,
       retryPeriodSeconds,
       resyncSeconds: vars.OPERATOR_RESYNC_SECONDS ?? 300,
-      concurrency: vars.OPERATOR_CONCURRENCY ?? 8,
+      concurrency: vars.OPERATOR_CONCURRENCY ?? DEFAULT_OPERATOR_CONCURRENCY,
       identity: instance,
     },
     kubernetes: {

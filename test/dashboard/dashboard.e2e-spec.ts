@@ -18,6 +18,7 @@ import { installChartRbac } from '../support/rbac.js';
 import { seedActiveUsers } from '../support/seed-users.js';
 import { createTargetDeployment } from '../support/target-deployment.js';
 import { waitFor } from '../support/wait.js';
+import type { DecisionDto } from '../../src/scaling/dto/decision.dto.js';
 
 const TTL_SECONDS = 1800;
 const WINDOW_SECONDS = 4;
@@ -26,16 +27,6 @@ const TIERS = '10:2,20:3';
 const SEEDED = 6;
 /** What the issue asks: the page follows a login within 1 s. */
 const FOLLOW_MS = 1_000;
-
-/** The fields of GET /scaling/decisions the checks use. */
-interface StoredDecision {
-  at: string;
-  reason: string;
-  activeUsers: number | null;
-  previousReplicas: number | null;
-  replicas: number | null;
-  hold?: { replicas: number; until: string } | null;
-}
 
 /** The api's log lines about counts and decisions (to explain a failed wait). */
 function scalingLog(app: AppProcess): string {
@@ -124,10 +115,10 @@ describe('dashboard (browser)', () => {
   }
 
   /** The newest stored decisions, newest first. */
-  async function recentDecisions(limit: number): Promise<StoredDecision[]> {
+  async function recentDecisions(limit: number): Promise<DecisionDto[]> {
     const response = await fetch(`${api!.url}/scaling/decisions?limit=${limit}`);
     expect(response.status).toBe(200);
-    return ((await response.json()) as { items: StoredDecision[] }).items;
+    return ((await response.json()) as { items: DecisionDto[] }).items;
   }
 
   async function logInNewUser(): Promise<void> {
