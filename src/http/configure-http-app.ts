@@ -69,7 +69,9 @@ export async function configureHttpApp(
   app.useBodyParser('application/json', { bodyLimit }, jsonBodyParser(fastify));
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit });
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
-  app.enableShutdownHooks();
+  // Ends with process.exit(0) once the hooks ran, rather than re-raising the signal: the
+  // 'exit' event is what flushes the asynchronous log (logging/create-pino.ts).
+  app.enableShutdownHooks([], { useProcessExit: true });
   if (config.role !== 'operator') {
     // Imported here: the operator serves no document and does not load @nestjs/swagger.
     const { setUpSwagger } = await import('./swagger.js');

@@ -86,4 +86,43 @@ describe('two operator processes elect one leader with a Lease', () => {
     });
     expect(resource.status?.observedGeneration).toBe(resource.metadata.generation);
   });
+
+  it('on SIGTERM the leader releases the Lease, logs its shutdown and exits 0; the other takes over at once', async () => {
+    await Promise.all(operators.splice(0).map((operator) => operator.stop()));
+    // A long lease: without the release the other would wait out 30 s, not take over at once.
+    const timings = {
+      OPERATOR_LEASE_DURATION_SECONDS: '30',
+      OPERATOR_RENEW_DEADLINE_SECONDS: '20',
+      OPERATOR_RETRY_PERIOD_SECONDS: '1',
+    };
+    const first = await startOperator(namespace, { POD_NAME: 'operator-c', ...timings });
+    operators.push(first);
+    await waitFor('operator-c holding the Lease', async () => (await holder()) === 'operator-c', {
+      timeoutMs: 20_000,
+    });
+    operators.push(await startOperator(namespace, { POD_NAME: 'operator-d', ...timings }));
+
+    const stoppedAt = Date.now();
+    await first.stop();
+    expect(first.process.signalCode).toBeNull();
+    expect(first.process.exitCode).toBe(0);
+    // The log is written asynchronously: the lines logged during shutdown are still there.
+    const messages = first
+      .output()
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { msg?: string }).msg);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        `operator-c released lease ${namespace}/${LEASE}`,
+        'operator-c stopped leading: stopping',
+      ]),
+    );
+
+    await waitFor('operator-d holding the Lease', async () => (await holder()) === 'operator-d', {
+      timeoutMs: 20_000,
+    });
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+  });
 });

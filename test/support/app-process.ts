@@ -113,8 +113,9 @@ export async function startApp(
   let captured = '';
   child.stdout?.on('data', (chunk: Buffer) => (captured += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (captured += chunk.toString()));
+  // 'close', not 'exit': by then its stdout and stderr are read to the end (output() is whole).
   const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
+    child.once('close', () => {
       running.delete(child);
       resolve();
     }),
