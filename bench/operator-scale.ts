@@ -1,6 +1,7 @@
 // Benchmark 5: one operator process, N KiadaServiceCount resources each with its own target
 // Deployment in one namespace. Time from operator start to everything reconciled, operator
-// RSS, the operator's own API requests per reconcile (through a counting proxy), and its
+// RSS, the operator's own API requests per reconcile (recorded inside its process at Node's
+// HTTP client, lib/request-log.ts; it talks to the API server directly), and its
 // writes while idle. A ResourceQuota of 0 pods keeps the fake cluster from creating N pods:
 // the operator's work is the scale subresource and status, not pods. Then, with the operator
 // stopped, the write floor: the same 2 writes per resource from a bare client, 8 resources at
@@ -17,10 +18,11 @@ import { targetDeploymentBody } from '../test/support/target-deployment.js';
 import { sleep } from '../test/support/wait.js';
 import { chartOperatorNodeArgs, startBenchApp } from './lib/bench-app.js';
 import { cpuSeconds } from './lib/cpu-time.js';
-import { classify, startCountingProxy, type CountingProxy } from './lib/counting-proxy.js';
 import { pool } from './lib/pool.js';
 import { log, now } from './lib/progress.js';
 import { metricsText, promSum } from './lib/prometheus.js';
+import { classify } from './lib/request-classes.js';
+import { requestLog } from './lib/request-log.js';
 import { round } from './lib/statistics.js';
 import { watch } from './lib/watch.js';
 import { measureWriteFloor } from './lib/write-floor.js';
@@ -60,7 +62,6 @@ export async function operatorScaleBenchmark({
   const { kc, core, apps } = kubeClients();
   let namespace: string | undefined;
   let operator: AppProcess | undefined;
-  let proxy: CountingProxy | undefined;
   let watches: Array<{ stop(): void }> = [];
   try {
     namespace = await createNamespace('kiada-bench-scale', { label: 'kiada-autoscaler/bench' });
@@ -167,20 +168,27 @@ export async function operatorScaleBenchmark({
             `last change ${round((now() - lastEventAt) / 1000)}s ago); going on`,
     );
 
-    proxy = await startCountingProxy(kc, join(logDir, 'operator-scale.kubeconfig'));
+    const requests = requestLog(join(logDir, 'operator-scale.requests.jsonl'));
     log(`operator: starting one operator process (namespace ${ns}, leader election on)`);
-    // Run as installed: the chart's node flags, read once and reported with the result.
+    // Run as installed: the chart's node flags, read once and reported with the result, and
+    // the bench's request recorder.
     const nodeArgs = chartOperatorNodeArgs();
     const startedAt = now();
     const started = await startBenchApp(
       'operator',
       {
-        KUBECONFIG: proxy.kubeconfigFile,
+        ...requests.env,
+        KUBECONFIG: process.env.KUBECONFIG ?? '',
         OPERATOR_NAMESPACE: ns,
         OPERATOR_LEASE_NAMESPACE: ns,
         OPERATOR_LEASE_NAME: 'kiada-bench-operator',
       },
-      { logDir, name: 'operator-scale', waitHealthy: false, nodeArgs },
+      {
+        logDir,
+        name: 'operator-scale',
+        waitHealthy: false,
+        nodeArgs: [...nodeArgs, ...requests.nodeArgs],
+      },
     );
     operator = started;
     let healthyAt: number | null = null;
@@ -228,13 +236,14 @@ export async function operatorScaleBenchmark({
     const settled = await metricsAfter();
     // From process start: start-up, informer lists and every reconcile.
     const cpuAtSettle = cpuSeconds(started.process.pid);
-    const atSettle = proxy.requests.length;
-    const reconcilePhase = classify(proxy.requests.slice(0, atSettle));
+    const untilSettled = requests.read();
+    const atSettle = untilSettled.length;
+    const reconcilePhase = classify(untilSettled);
     const rssAfterReconcileKb = started.rssKb();
 
     log(`operator: idle ${idleS}s, counting the operator's API requests`);
     await sleep(idleS * 1000);
-    const idle = classify(proxy.requests.slice(atSettle));
+    const idle = classify(requests.read().slice(atSettle));
     const afterIdle = await metricsAfter();
     const rssAfterIdleKb = started.rssKb();
     const hwmKb = started.hwmKb();
@@ -242,7 +251,7 @@ export async function operatorScaleBenchmark({
     await started.stop();
     operator = undefined;
     const writeFloor = await measureWriteFloor({
-      proxyUrl: proxy.url,
+      kubeConfig: kc,
       namespace: ns,
       count,
       replicas: DESIRED + 1,
@@ -323,7 +332,6 @@ export async function operatorScaleBenchmark({
   } finally {
     watches.forEach((w) => w.stop());
     await operator?.stop();
-    await proxy?.close();
     if (namespace) {
       log(`operator: deleting namespace ${namespace}`);
       await deleteNamespace(namespace, { waitMs: 180_000 });

@@ -1,4 +1,6 @@
-import { Agent, request } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KiadaServiceCount } from '../../src/kubernetes/kiada-service-count.js';
 import { serviceCountsPath } from '../../test/support/custom-resource.js';
 import { pool } from './pool.js';
@@ -17,8 +19,8 @@ export interface WriteFloor {
 }
 
 export interface WriteFloorOptions {
-  /** The counting proxy's address (the operator's path to the API server). */
-  proxyUrl: string;
+  /** The credentials and API server the writes go to (the bench's admin kubeconfig). */
+  kubeConfig: KubeConfig;
   namespace: string;
   count: number;
   /** The replicas to write (a value the resources and Deployments do not hold yet). */
@@ -32,23 +34,23 @@ export interface WriteFloorOptions {
  * merge patch of the Deployment's scale subresource, then one of the KiadaServiceCount's
  * status with the status the operator wrote, replicas changed), `concurrency` resources at
  * once as the operator's workers run, from a bare node:http client (keep-alive, answers
- * read but not parsed) through the same counting proxy, with the same watchers open. The
+ * read but not parsed) straight to the API server as the operator, with the same watchers open. The
  * cold start compared with this floor is the part that is the operator's own; the floor
  * itself follows the machine.
  */
 export async function measureWriteFloor({
-  proxyUrl,
+  kubeConfig,
   namespace,
   count,
   replicas,
   concurrency,
 }: WriteFloorOptions): Promise<WriteFloor> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const base = new URL(proxyUrl);
+  const target = await apiServerTarget(kubeConfig, concurrency);
+  const { agent } = target;
   const serviceCounts = serviceCountsPath(namespace);
   try {
     const template = JSON.parse(
-      await send(agent, base, 'GET', `${serviceCounts}/ksc-0`),
+      await send(target, 'GET', `${serviceCounts}/ksc-0`),
     ) as KiadaServiceCount;
     const statusBody = JSON.stringify({
       status: { ...template.status, replicas, lastScaleTime: new Date().toISOString() },
@@ -61,7 +63,7 @@ export async function measureWriteFloor({
     let writeMs = 0;
     const timed = async (path: string, body: string) => {
       const t = now();
-      await send(agent, base, 'PATCH', path, body);
+      await send(target, 'PATCH', path, body);
       writeMs += now() - t;
     };
     const startedAt = now();
@@ -91,22 +93,51 @@ export async function measureWriteFloor({
   }
 }
 
+/** Where the floor's writes go: the API server, with the kubeconfig's credentials. */
+interface ApiServerTarget {
+  url: URL;
+  agent: HttpAgent | HttpsAgent;
+  /** Headers the credentials add (a bearer token), if any. */
+  headers: Record<string, string>;
+}
+
+/** A keep-alive agent with the kubeconfig's TLS material (client-node fills the options). */
+async function apiServerTarget(kubeConfig: KubeConfig, sockets: number): Promise<ApiServerTarget> {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new Error('write floor: the kubeconfig has no current cluster');
+  const url = new URL(cluster.server);
+  const options: { ca?: unknown; cert?: unknown; key?: unknown; headers?: unknown } = {};
+  await kubeConfig.applyToHTTPSOptions(options);
+  const common = { keepAlive: true, maxSockets: sockets };
+  const agent =
+    url.protocol === 'https:'
+      ? new HttpsAgent({
+          ...common,
+          ca: options.ca as string | undefined,
+          cert: options.cert as string | undefined,
+          key: options.key as string | undefined,
+          rejectUnauthorized: !cluster.skipTLSVerify,
+        })
+      : new HttpAgent(common);
+  return { url, agent, headers: (options.headers ?? {}) as Record<string, string> };
+}
+
 /** One request; resolves with the body of a 2xx answer, rejects naming the request otherwise. */
 function send(
-  agent: Agent,
-  base: URL,
+  { url, agent, headers: auth }: ApiServerTarget,
   method: 'GET' | 'PATCH',
   path: string,
   body?: string,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { accept: 'application/json' };
+    const headers: Record<string, string | number> = { ...auth, accept: 'application/json' };
     if (body !== undefined) {
       headers['content-type'] = 'application/merge-patch+json';
       headers['content-length'] = Buffer.byteLength(body);
     }
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = request(
-      { hostname: base.hostname, port: base.port, method, path, agent, headers },
+      { hostname: url.hostname, port: url.port, method, path, agent, headers },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
