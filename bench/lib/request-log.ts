@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url';
 
 /** One HTTP request the process under test made. */
 export interface LoggedRequest {
-  /** When it started, epoch ms. */
-  t: number;
   method: string;
   /** Path and query, as sent. */
   path: string;
   watch: boolean;
-  /** ms from the start of the request to the end of its answer, as the process saw it (not for watches, which stay open). */
+  /**
+   * ms from the start of the request to the end of its answer, as the process saw it (not
+   * for watches, which stay open).
+   */
   ms?: number;
 }
 
@@ -46,15 +47,14 @@ export function parseRequestLog(text: string): LoggedRequest[] {
     if (!line) continue;
     const entry = JSON.parse(line) as {
       id: number;
-      t?: number;
       method?: string;
       path?: string;
       ms?: number;
     };
-    if (entry.method !== undefined && entry.path !== undefined && entry.t !== undefined) {
+    if (entry.method !== undefined && entry.path !== undefined) {
       const query = new URLSearchParams(entry.path.split('?')[1] ?? '');
       const watch = query.get('watch') === 'true' || query.get('watch') === '1';
-      byId.set(entry.id, { t: entry.t, method: entry.method, path: entry.path, watch });
+      byId.set(entry.id, { method: entry.method, path: entry.path, watch });
     } else if (entry.ms !== undefined) {
       const request = byId.get(entry.id);
       if (request && !request.watch) request.ms = entry.ms;

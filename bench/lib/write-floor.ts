@@ -33,10 +33,10 @@ export interface WriteFloorOptions {
  * moment, without the operator: for each resource the two writes a cold reconcile makes (a
  * merge patch of the Deployment's scale subresource, then one of the KiadaServiceCount's
  * status with the status the operator wrote, replicas changed), `concurrency` resources at
- * once as the operator's workers run, from a bare node:http client (keep-alive, answers
- * read but not parsed) straight to the API server as the operator, with the same watchers open. The
- * cold start compared with this floor is the part that is the operator's own; the floor
- * itself follows the machine.
+ * once as the operator's workers run, from a bare node:https client (keep-alive, answers
+ * read but not parsed) straight to the API server, as the operator now runs in the bench,
+ * with the same watchers open. The cold start compared with this floor is the part that is
+ * the operator's own; the floor itself follows the machine.
  */
 export async function measureWriteFloor({
   kubeConfig,
