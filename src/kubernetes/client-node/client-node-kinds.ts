@@ -36,9 +36,9 @@ interface KindAccess<T> {
 }
 
 /** The cache keeps what the operator reads, not the field managers' bookkeeping. */
-export function withoutManagedFields(object: unknown): KiadaServiceCount {
+function withoutManagedFields(object: unknown): KiadaServiceCount {
   const resource = object as KiadaServiceCount & { metadata: { managedFields?: unknown } };
-  if (!resource.metadata?.managedFields) return resource;
+  if (!resource.metadata.managedFields) return resource;
   const metadata = { ...resource.metadata };
   delete metadata.managedFields;
   return { ...resource, metadata };

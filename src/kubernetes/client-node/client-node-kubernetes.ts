@@ -5,8 +5,9 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
   Watch,
-  type V1Scale,
 } from '#kubernetes-client';
 import { Clock, SystemClock } from '../../common/clock.js';
 import {
@@ -44,37 +45,25 @@ import {
   toV1Lease,
 } from './client-node-conversions.js';
 import { nullOn404, toKubernetesApiError } from './client-node-errors.js';
-import {
-  KINDS,
-  kindPath,
-  ListApis,
-  nameSelector,
-  withoutManagedFields,
-} from './client-node-kinds.js';
+import { KINDS, kindPath, ListApis, nameSelector } from './client-node-kinds.js';
 import { openWatch } from './client-node-watch.js';
-import { MergePatchClient } from './merge-patch-client.js';
+
+const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 interface Apis extends ListApis {
   core: CoreV1Api;
   coordination: CoordinationV1Api;
   watch: Watch;
-  patches: MergePatchClient;
 }
-
-/** The API path of one KiadaServiceCount (and of its subresource). */
-const serviceCountPath = (namespace: string, name: string, subresource = '') =>
-  `/apis/${KSC_GROUP}/${KSC_VERSION}/namespaces/${encodeURIComponent(namespace)}/${KSC_PLURAL}/` +
-  `${encodeURIComponent(name)}${subresource}`;
 
 /** Objects per list request (client-go's reflector default page size). */
 export const LIST_PAGE_SIZE = 500;
 
 /**
  * Every Kubernetes port on @kubernetes/client-node 1.4, in one adapter (one set of HTTP
- * clients): the custom resource through CustomObjectsApi, Deployments through AppsV1Api,
- * core/v1 Events, coordination/v1 Leases, and `Watch` streams with bookmarks. The JSON
- * merge patches of the scaling path (the resource's spec and status, the Deployment's
- * scale subresource) go through MergePatchClient, with client-node's authentication. Every failure
+ * clients): the custom resource through CustomObjectsApi (spec and status subresource by
+ * JSON merge patch), Deployments and their scale subresource through AppsV1Api, core/v1
+ * Events, coordination/v1 Leases, and `Watch` streams with bookmarks. Every failure
  * becomes a KubernetesApiError. Consumers never see this class: they inject the narrow
  * port they need (KubernetesModule binds each to this instance).
  */
@@ -105,7 +94,6 @@ export class ClientNodeKubernetes
         core: kubeConfig.makeApiClient(CoreV1Api),
         coordination: kubeConfig.makeApiClient(CoordinationV1Api),
         watch: new Watch(kubeConfig),
-        patches: new MergePatchClient(kubeConfig),
       };
     } catch {
       // No current cluster in the kubeconfig (client-node: "No active cluster!"): the app
@@ -173,11 +161,20 @@ export class ClientNodeKubernetes
     name: string,
     status: KiadaServiceCountStatus,
   ): Promise<KiadaServiceCount> {
-    const what = `patch ${KSC_PLURAL}/status ${namespace}/${name}`;
-    return this.call(what, async ({ patches }) =>
-      withoutManagedFields(
-        await patches.patch(what, serviceCountPath(namespace, name, '/status'), { status }),
-      ),
+    return this.call(
+      `patch ${KSC_PLURAL}/status ${namespace}/${name}`,
+      ({ custom }) =>
+        custom.patchNamespacedCustomObjectStatus(
+          {
+            group: KSC_GROUP,
+            version: KSC_VERSION,
+            plural: KSC_PLURAL,
+            namespace,
+            name,
+            body: { status },
+          },
+          MERGE_PATCH,
+        ) as Promise<KiadaServiceCount>,
     );
   }
 
@@ -189,10 +186,11 @@ export class ClientNodeKubernetes
   }
 
   async scaleDeployment(namespace: string, name: string, replicas: number): Promise<ScaleResult> {
-    const what = `scale deployments ${namespace}/${name}`;
-    const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}/scale`;
-    const scale = await this.call(what, ({ patches }) =>
-      patches.patch<V1Scale>(what, path, { spec: { replicas } }),
+    const scale = await this.call(`scale deployments ${namespace}/${name}`, ({ apps }) =>
+      apps.patchNamespacedDeploymentScale(
+        { name, namespace, body: { spec: { replicas } } },
+        MERGE_PATCH,
+      ),
     );
     return {
       replicas: scale.spec?.replicas ?? replicas,
@@ -287,9 +285,13 @@ export class ClientNodeKubernetes
     name: string,
     body: object,
   ): Promise<KiadaServiceCount> {
-    const what = `patch ${KSC_PLURAL} ${namespace}/${name}`;
-    return this.call(what, async ({ patches }) =>
-      withoutManagedFields(await patches.patch(what, serviceCountPath(namespace, name), body)),
+    return this.call(
+      `patch ${KSC_PLURAL} ${namespace}/${name}`,
+      ({ custom }) =>
+        custom.patchNamespacedCustomObject(
+          { group: KSC_GROUP, version: KSC_VERSION, plural: KSC_PLURAL, namespace, name, body },
+          MERGE_PATCH,
+        ) as Promise<KiadaServiceCount>,
     );
   }
 
