@@ -35,10 +35,14 @@ interface KindAccess<T> {
   convert(object: unknown): T;
 }
 
-/** The cache keeps what the operator reads, not the field managers' bookkeeping. */
-function withoutManagedFields(object: unknown): KiadaServiceCount {
+/**
+ * The caches keep what the app reads, not the field managers' bookkeeping: listed and
+ * watched resources, and the ones our own writes return (read-after-write puts them in the
+ * cache too).
+ */
+export function withoutManagedFields(object: unknown): KiadaServiceCount {
   const resource = object as KiadaServiceCount & { metadata: { managedFields?: unknown } };
-  if (!resource.metadata.managedFields) return resource;
+  if (!resource.metadata?.managedFields) return resource;
   const metadata = { ...resource.metadata };
   delete metadata.managedFields;
   return { ...resource, metadata };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '#kubernetes-client';
 import { ClientNodeKubernetes } from './client-node-kubernetes.js';
 import { KubernetesApiError } from '../kubernetes-api.error.js';
+import type { KiadaServiceCount } from '../kiada-service-count.js';
 import type { WatchEventType } from '../kubernetes.types.js';
 
 interface Seen {
@@ -221,7 +222,7 @@ describe(ClientNodeKubernetes.name, () => {
     ]);
   });
 
-  it('keeps KiadaServiceCounts without their managedFields', async () => {
+  it('keeps KiadaServiceCounts without their managedFields, listed or returned by a write', async () => {
     const resource = {
       apiVersion: 'hanyang.ac.kr/v1',
       kind: 'KiadaServiceCount',
@@ -233,6 +234,10 @@ describe(ClientNodeKubernetes.name, () => {
       },
       spec: { kiadaServiceCount: 2 },
     };
+    const kept = {
+      ...resource,
+      metadata: { name: 'a', namespace: 'default', resourceVersion: '5' },
+    };
     route = (_request, response) =>
       json(response, 200, {
         kind: 'KiadaServiceCountList',
@@ -241,9 +246,19 @@ describe(ClientNodeKubernetes.name, () => {
         items: [resource],
       });
     const { items } = await sut.list('KiadaServiceCount', 'default');
-    expect(items).toEqual([
-      { ...resource, metadata: { name: 'a', namespace: 'default', resourceVersion: '5' } },
-    ]);
+    expect(items).toEqual([kept]);
+
+    // What a write returns goes into the caches too (read-after-write).
+    route = (_request, response) => json(response, 200, resource);
+    await expect(sut.getServiceCount('default', 'a')).resolves.toEqual(kept);
+    await expect(sut.createServiceCount(resource as KiadaServiceCount)).resolves.toEqual(kept);
+    await expect(
+      sut.patchServiceCountSpec('default', 'a', { kiadaServiceCount: 2 }),
+    ).resolves.toEqual(kept);
+    await expect(sut.annotateServiceCount('default', 'a', { x: 'y' })).resolves.toEqual(kept);
+    await expect(sut.patchServiceCountStatus('default', 'a', { ready: true })).resolves.toEqual(
+      kept,
+    );
   });
 
   it('watches with bookmarks from a resourceVersion and ends with 410 on an Expired error event', async () => {

@@ -45,7 +45,13 @@ import {
   toV1Lease,
 } from './client-node-conversions.js';
 import { nullOn404, toKubernetesApiError } from './client-node-errors.js';
-import { KINDS, kindPath, ListApis, nameSelector } from './client-node-kinds.js';
+import {
+  KINDS,
+  kindPath,
+  ListApis,
+  nameSelector,
+  withoutManagedFields,
+} from './client-node-kinds.js';
 import { openWatch } from './client-node-watch.js';
 
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -103,32 +109,34 @@ export class ClientNodeKubernetes
   }
 
   async getServiceCount(namespace: string, name: string): Promise<KiadaServiceCount | null> {
-    return this.call(`get ${KSC_PLURAL} ${namespace}/${name}`, async ({ custom }) =>
-      nullOn404(
-        () =>
-          custom.getNamespacedCustomObject({
-            group: KSC_GROUP,
-            version: KSC_VERSION,
-            plural: KSC_PLURAL,
-            namespace,
-            name,
-          }) as Promise<KiadaServiceCount>,
-      ),
-    );
+    return this.call(`get ${KSC_PLURAL} ${namespace}/${name}`, async ({ custom }) => {
+      const found: unknown = await nullOn404(() =>
+        custom.getNamespacedCustomObject({
+          group: KSC_GROUP,
+          version: KSC_VERSION,
+          plural: KSC_PLURAL,
+          namespace,
+          name,
+        }),
+      );
+      return found === null ? null : withoutManagedFields(found);
+    });
   }
 
   async createServiceCount(resource: KiadaServiceCount): Promise<KiadaServiceCount> {
     const namespace = resource.metadata.namespace ?? 'default';
     return this.call(
       `create ${KSC_PLURAL} ${namespace}/${resource.metadata.name}`,
-      ({ custom }) =>
-        custom.createNamespacedCustomObject({
-          group: KSC_GROUP,
-          version: KSC_VERSION,
-          plural: KSC_PLURAL,
-          namespace,
-          body: resource,
-        }) as Promise<KiadaServiceCount>,
+      async ({ custom }) =>
+        withoutManagedFields(
+          await custom.createNamespacedCustomObject({
+            group: KSC_GROUP,
+            version: KSC_VERSION,
+            plural: KSC_PLURAL,
+            namespace,
+            body: resource,
+          }),
+        ),
     );
   }
 
@@ -161,10 +169,9 @@ export class ClientNodeKubernetes
     name: string,
     status: KiadaServiceCountStatus,
   ): Promise<KiadaServiceCount> {
-    return this.call(
-      `patch ${KSC_PLURAL}/status ${namespace}/${name}`,
-      ({ custom }) =>
-        custom.patchNamespacedCustomObjectStatus(
+    return this.call(`patch ${KSC_PLURAL}/status ${namespace}/${name}`, async ({ custom }) =>
+      withoutManagedFields(
+        await custom.patchNamespacedCustomObjectStatus(
           {
             group: KSC_GROUP,
             version: KSC_VERSION,
@@ -174,7 +181,8 @@ export class ClientNodeKubernetes
             body: { status },
           },
           MERGE_PATCH,
-        ) as Promise<KiadaServiceCount>,
+        ),
+      ),
     );
   }
 
@@ -285,13 +293,13 @@ export class ClientNodeKubernetes
     name: string,
     body: object,
   ): Promise<KiadaServiceCount> {
-    return this.call(
-      `patch ${KSC_PLURAL} ${namespace}/${name}`,
-      ({ custom }) =>
-        custom.patchNamespacedCustomObject(
+    return this.call(`patch ${KSC_PLURAL} ${namespace}/${name}`, async ({ custom }) =>
+      withoutManagedFields(
+        await custom.patchNamespacedCustomObject(
           { group: KSC_GROUP, version: KSC_VERSION, plural: KSC_PLURAL, namespace, name, body },
           MERGE_PATCH,
-        ) as Promise<KiadaServiceCount>,
+        ),
+      ),
     );
   }
 
