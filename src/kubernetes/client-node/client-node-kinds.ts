@@ -48,7 +48,8 @@ export function withoutManagedFields(object: unknown): KiadaServiceCount {
   return { ...resource, metadata };
 }
 
-const KSC_COORDINATES = { group: KSC_GROUP, version: KSC_VERSION, plural: KSC_PLURAL };
+/** The custom resource's group, version and plural, as client-node's CustomObjectsApi takes them. */
+export const KSC_COORDINATES = { group: KSC_GROUP, version: KSC_VERSION, plural: KSC_PLURAL };
 
 /** The kinds the informers list and watch, each with its client-node calls. */
 export const KINDS: { [K in WatchableKind]: KindAccess<WatchableKinds[K]> } = {

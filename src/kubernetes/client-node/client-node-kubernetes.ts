@@ -14,9 +14,7 @@ import {
   KiadaServiceCount,
   KiadaServiceCountSpec,
   KiadaServiceCountStatus,
-  KSC_GROUP,
   KSC_PLURAL,
-  KSC_VERSION,
 } from '../kiada-service-count.js';
 import { NO_CLUSTER_MESSAGE } from '../kube-config.js';
 import { KubernetesApiError } from '../kubernetes-api.error.js';
@@ -48,6 +46,7 @@ import { nullOn404, toKubernetesApiError } from './client-node-errors.js';
 import {
   KINDS,
   kindPath,
+  KSC_COORDINATES,
   ListApis,
   nameSelector,
   withoutManagedFields,
@@ -112,9 +111,7 @@ export class ClientNodeKubernetes
     return this.call(`get ${KSC_PLURAL} ${namespace}/${name}`, async ({ custom }) => {
       const found: unknown = await nullOn404(() =>
         custom.getNamespacedCustomObject({
-          group: KSC_GROUP,
-          version: KSC_VERSION,
-          plural: KSC_PLURAL,
+          ...KSC_COORDINATES,
           namespace,
           name,
         }),
@@ -130,9 +127,7 @@ export class ClientNodeKubernetes
       async ({ custom }) =>
         withoutManagedFields(
           await custom.createNamespacedCustomObject({
-            group: KSC_GROUP,
-            version: KSC_VERSION,
-            plural: KSC_PLURAL,
+            ...KSC_COORDINATES,
             namespace,
             body: resource,
           }),
@@ -173,9 +168,7 @@ export class ClientNodeKubernetes
       withoutManagedFields(
         await custom.patchNamespacedCustomObjectStatus(
           {
-            group: KSC_GROUP,
-            version: KSC_VERSION,
-            plural: KSC_PLURAL,
+            ...KSC_COORDINATES,
             namespace,
             name,
             body: { status },
@@ -296,7 +289,7 @@ export class ClientNodeKubernetes
     return this.call(`patch ${KSC_PLURAL} ${namespace}/${name}`, async ({ custom }) =>
       withoutManagedFields(
         await custom.patchNamespacedCustomObject(
-          { group: KSC_GROUP, version: KSC_VERSION, plural: KSC_PLURAL, namespace, name, body },
+          { ...KSC_COORDINATES, namespace, name, body },
           MERGE_PATCH,
         ),
       ),
