@@ -1,10 +1,31 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
+/** Folders every feature may use; they import no feature (docs/architecture.md). */
+export const PLATFORM_FOLDERS = [
+  'common',
+  'config',
+  'database',
+  'http',
+  'logging',
+  'health',
+  'metrics',
+  'kubernetes',
+];
+/** One folder per feature (users, auth, sessions, scaling, operator, dashboard). */
+export const FEATURE_FOLDERS = ['auth', 'users', 'sessions', 'scaling', 'operator', 'dashboard'];
+/** What the operator role must never load: the api's features. */
+const API_FEATURES = ['auth', 'users', 'sessions', 'scaling'];
+
+/** The one file that may read the wall clock and arm timers: everything else injects Clock. */
+const CLOCK_FILE = 'src/common/clock.ts';
+const CLOCK_MESSAGE = 'Inject Clock (src/common/clock.ts) so that tests can drive time.';
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'vendor/**', 'eslint.config.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -19,5 +40,76 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'demo/**/*.ts'], rules: { 'no-restricted-properties': 'off' } },
+  {
+    files: ['src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'demo/**/*.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  // Boundaries between the folders of src/ (eslint-plugin-boundaries).
+  {
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': [...PLATFORM_FOLDERS, ...FEATURE_FOLDERS].map((folder) => ({
+        type: folder,
+        pattern: `src/${folder}`,
+      })),
+      'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
+      'import/resolver': { typescript: { project: 'tsconfig.json' } },
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'allow',
+          policies: [
+            {
+              from: { element: { type: PLATFORM_FOLDERS } },
+              disallow: { to: { element: { type: FEATURE_FOLDERS } } },
+              message:
+                'A platform folder ({{from.element.type}}) imports no feature ({{to.element.type}}): pass what it needs in from the feature or the composition root (src/*.ts).',
+            },
+            {
+              from: { element: { type: 'operator' } },
+              disallow: { to: { element: { type: API_FEATURES } } },
+              message:
+                'The operator imports none of the api features ({{to.element.type}}): it runs in its own role and process.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Time only through the injected Clock; small files.
+  {
+    files: ['src/**/*.ts'],
+    ignores: [CLOCK_FILE, 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through src/config only.' },
+        { object: 'Date', property: 'now', message: CLOCK_MESSAGE },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: CLOCK_MESSAGE },
+        { name: 'setInterval', message: CLOCK_MESSAGE },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: CLOCK_MESSAGE },
+        {
+          selector: "MemberExpression[object.name=/^(globalThis|global)$/][property.name=/^(setTimeout|setInterval)$/]",
+          message: CLOCK_MESSAGE,
+        },
+      ],
+      'max-lines': ['error', { max: 300 }],
+    },
+  },
+  {
+    files: ['src/config/**/*.ts'],
+    ignores: ['src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: CLOCK_MESSAGE }],
+    },
+  },
 );

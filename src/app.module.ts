@@ -2,6 +2,7 @@ import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { ClockModule } from './common/clock.module.js';
 import { AppConfigModule, type AppConfig } from './config/index.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
+        ClockModule,
         ScheduleModule.forRoot(),
         ...(await featureModules(config.role)),
         HealthModule.forRoot({ withDatabase }),

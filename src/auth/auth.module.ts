@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import type { FastifyInstance } from 'fastify';
-import { Clock, SystemClock } from '../common/clock.js';
+import { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/index.js';
 import { PLATFORM_ROUTES } from '../http/platform-routes.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
@@ -45,7 +45,6 @@ import { UserSessionsService } from './user-sessions/user-sessions.service.js';
     LoginLockout,
     AuthThrottlePurgeJob,
     UserSessionsService,
-    { provide: Clock, useClass: SystemClock },
     SessionSerializer,
     DatabaseSessionStore,
     {

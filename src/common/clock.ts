@@ -4,13 +4,24 @@ export interface Timer {
 }
 
 /**
- * Time as the operator sees it. Injected (the abstract class is the DI token) so tests
+ * Time as the app sees it. Injected (the abstract class is the DI token) so tests
  * drive informers, queues and leader election with FakeClock instead of real time.
  */
 export abstract class Clock {
   /** Milliseconds since the epoch. */
   abstract now(): number;
   abstract setTimeout(callback: () => void, delayMs: number): Timer;
+
+  /** Calls `callback` every `periodMs` (by this clock) until the timer is cancelled. */
+  setInterval(callback: () => void, periodMs: number): Timer {
+    let timer: Timer;
+    const tick = () => {
+      timer = this.setTimeout(tick, periodMs);
+      callback();
+    };
+    timer = this.setTimeout(tick, periodMs);
+    return { cancel: () => timer.cancel() };
+  }
 
   /** Resolves after `delayMs` (by this clock). */
   sleep(delayMs: number): Promise<void> {

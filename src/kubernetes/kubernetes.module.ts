@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Clock, SystemClock } from '../common/clock.js';
+import { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/index.js';
 import { ClientNodeKubernetes } from './client-node/client-node-kubernetes.js';
 import { isClusterConfigured, loadKubeConfig, NO_CLUSTER_MESSAGE } from './kube-config.js';
@@ -28,7 +28,6 @@ export const KUBERNETES_PORTS = [
  */
 @Module({
   providers: [
-    { provide: Clock, useClass: SystemClock },
     {
       provide: ClientNodeKubernetes,
       inject: [ConfigService, Clock],

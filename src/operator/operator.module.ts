@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { KubernetesModule } from '../kubernetes/kubernetes.module.js';
-import { Clock, SystemClock } from '../common/clock.js';
 import { InformerFactory } from '../kubernetes/informer/informer.factory.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
 import { OperatorCache } from './operator-cache.js';
@@ -11,7 +10,6 @@ import { OperatorService } from './operator.service.js';
 @Module({
   imports: [KubernetesModule],
   providers: [
-    { provide: Clock, useClass: SystemClock },
     InformerFactory,
     OperatorCache,
     KiadaServiceCountReconciler,

@@ -1,15 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { AuthEvents } from '../sessions/auth-events.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
 import { FakeClock, flushPromises } from '../common/testing/fake-clock.js';
-import {
-  ActiveUserCount,
-  ActiveUsers,
-  RECOUNT_EVERY,
-  RESYNC_INTERVAL_NAME,
-} from './active-users.service.js';
+import { ActiveUserCount, ActiveUsers, RECOUNT_EVERY } from './active-users.service.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 import { FakeActiveUserCountSource } from '../sessions/testing/fake-active-user-count.source.js';
 
@@ -17,7 +11,6 @@ describe('ActiveUsers', () => {
   let clock: FakeClock;
   let source: FakeActiveUserCountSource;
   let events: AuthEvents;
-  let registry: SchedulerRegistry;
   let activeUsers: ActiveUsers;
   let published: ActiveUserCount[];
 
@@ -28,11 +21,10 @@ describe('ActiveUsers', () => {
     clock = new FakeClock();
     source = new FakeActiveUserCountSource();
     events = new AuthEvents();
-    registry = new SchedulerRegistry();
     const config = new ConfigService<AppConfig, true>(
       loadConfig({ SCALING_COALESCE_MS: '50', SCALING_RESYNC_SECONDS: '30' }),
     );
-    activeUsers = new ActiveUsers(source, events, config, clock, registry, new ScalingMetrics());
+    activeUsers = new ActiveUsers(source, events, config, clock, new ScalingMetrics());
     published = [];
     activeUsers.counts$.subscribe((count) => published.push(count));
     source.count = 5;
@@ -85,11 +77,11 @@ describe('ActiveUsers', () => {
     expect(source.calls).toEqual(['read', 'read']);
   });
 
-  it('registers a resync interval that sweeps each period and recounts every 10th', async () => {
-    expect(registry.doesExist('interval', RESYNC_INTERVAL_NAME)).toBe(true);
+  it('sweeps every SCALING_RESYNC_SECONDS by the clock and recounts every 10th period', async () => {
+    await clock.advance(29_999);
+    expect(source.calls).toEqual([]);
     for (let period = 1; period <= 2 * RECOUNT_EVERY; period++) {
-      activeUsers.resync();
-      await flushPromises();
+      await clock.advance(period === 1 ? 1 : 30_000);
     }
     const expected = Array.from({ length: 2 * RECOUNT_EVERY }, (_, index) =>
       (index + 1) % RECOUNT_EVERY === 0 ? 'recount' : 'sweepExpired',
@@ -129,12 +121,11 @@ describe('ActiveUsers', () => {
     expect(published.at(-1)).toMatchObject({ count: 9 });
   });
 
-  it('stops listening and removes the interval on stop', async () => {
+  it('stops listening and resyncing on stop', async () => {
     await activeUsers.stop();
-    expect(registry.doesExist('interval', RESYNC_INTERVAL_NAME)).toBe(false);
     login();
     activeUsers.resync();
-    await clock.advance(1_000);
+    await clock.advance(300_000);
     expect(source.calls).toEqual([]);
     expect(clock.pendingTimers).toBe(0);
   });

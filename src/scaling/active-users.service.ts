@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { Observable, Subject, Subscription } from 'rxjs';
-import { Clock } from '../common/clock.js';
+import { Clock, type Timer } from '../common/clock.js';
 import { errorMessage } from '../common/error-message.js';
 import { FailureStreak } from '../common/failure-streak.js';
 import { WorkQueue } from '../common/work-queue.js';
@@ -25,7 +24,6 @@ export interface ActiveUserCount {
 
 /** Every resync period sweeps expired sessions; every RECOUNT_EVERY-th period recounts in full instead. */
 export const RECOUNT_EVERY = 10;
-export const RESYNC_INTERVAL_NAME = 'scaling-active-users-resync';
 /** A failed count is tried again after 1 s, doubling up to 30 s (or at the next event). */
 export const COUNT_RETRY_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
 /** The work queue's one key: there is one count. */
@@ -53,6 +51,7 @@ export class ActiveUsers {
   private readonly queue: WorkQueue;
   private readonly failures = new FailureStreak(this.logger, 'Counting active users');
   private subscription?: Subscription;
+  private resyncTimer?: Timer;
   private readPending = false;
   private resyncPending?: 'sweep' | 'recount';
   private resyncs = 0;
@@ -65,7 +64,6 @@ export class ActiveUsers {
     private readonly authEvents: AuthEvents,
     config: ConfigService<AppConfig, true>,
     private readonly clock: Clock,
-    private readonly schedulerRegistry: SchedulerRegistry,
     private readonly metrics: ScalingMetrics,
   ) {
     const scaling = config.get('scaling', { infer: true });
@@ -91,9 +89,7 @@ export class ActiveUsers {
     this.queue.add(COUNT);
     await this.queue.idle();
     this.subscription = this.authEvents.events$.subscribe(() => this.requestRead());
-    const interval = setInterval(() => this.resync(), this.resyncMs);
-    interval.unref();
-    this.schedulerRegistry.addInterval(RESYNC_INTERVAL_NAME, interval);
+    this.resyncTimer = this.clock.setInterval(() => this.resync(), this.resyncMs);
   }
 
   /** Stops listening and resyncing; waits for a running query to finish. */
@@ -102,9 +98,8 @@ export class ActiveUsers {
     this.running = false;
     this.subscription?.unsubscribe();
     this.subscription = undefined;
-    if (this.schedulerRegistry.doesExist('interval', RESYNC_INTERVAL_NAME)) {
-      this.schedulerRegistry.deleteInterval(RESYNC_INTERVAL_NAME);
-    }
+    this.resyncTimer?.cancel();
+    this.resyncTimer = undefined;
     await this.queue.shutDown();
   }
 

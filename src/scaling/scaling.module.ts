@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Clock, SystemClock } from '../common/clock.js';
 import { KubernetesModule } from '../kubernetes/kubernetes.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { InformerFactory } from '../kubernetes/informer/informer.factory.js';
@@ -24,7 +23,6 @@ import { ScalingTimeline } from './timeline/scaling-timeline.service.js';
   imports: [SessionsModule, KubernetesModule, TypeOrmModule.forFeature([ScalingDecision])],
   controllers: [ScalingController],
   providers: [
-    { provide: Clock, useClass: SystemClock },
     ScalingMetrics,
     InformerFactory,
     ScalingResourceView,

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Clock, SystemClock } from '../common/clock.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ActiveUserCountRepository } from './active-user-count.repository.js';
 import { ActiveUserCountSource } from './active-user-count.source.js';
@@ -18,7 +17,6 @@ import { SessionRepository } from './session.repository.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Session])],
   providers: [
-    { provide: Clock, useClass: SystemClock },
     TransactionRunner,
     ActiveUserCountRepository,
     { provide: ActiveUserCountSource, useExisting: ActiveUserCountRepository },

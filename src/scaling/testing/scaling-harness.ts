@@ -1,5 +1,4 @@
 import { ConfigService } from '@nestjs/config';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { FakeClock } from '../../common/testing/fake-clock.js';
 import { loadConfig, type AppConfig } from '../../config/index.js';
 import { InformerFactory } from '../../kubernetes/informer/informer.factory.js';
@@ -26,14 +25,7 @@ export function scalingHarness(env: Record<string, string> = {}) {
     loadConfig({ SCALING_STABILIZATION_SECONDS: '300', SCALING_COALESCE_MS: '50', ...env }),
   );
   const metrics = new ScalingMetrics();
-  const activeUsers = new ActiveUsers(
-    source,
-    events,
-    config,
-    clock,
-    new SchedulerRegistry(),
-    metrics,
-  );
+  const activeUsers = new ActiveUsers(source, events, config, clock, metrics);
   const view = new ScalingResourceView(new InformerFactory(kube, clock), config, clock);
   const recorder = new DecisionRecorder(decisions, kube, metrics, clock);
   const writer = new ServiceCountWriter(kube, view, recorder, config, clock, metrics);

@@ -154,10 +154,7 @@ export class ScalingTimeline implements OnApplicationBootstrap, BeforeApplicatio
 /** Emits every `periodMs` by the injected clock (rxjs's interval would need real time). */
 function every(clock: Clock, periodMs: number): Observable<void> {
   return new Observable<void>((subscriber) => {
-    let timer = clock.setTimeout(function tick() {
-      subscriber.next();
-      timer = clock.setTimeout(tick, periodMs);
-    }, periodMs);
+    const timer = clock.setInterval(() => subscriber.next(), periodMs);
     return () => timer.cancel();
   });
 }
