@@ -1,7 +1,7 @@
 import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
 import { ClockModule } from './common/clock.module.js';
 import { AppConfigModule, type AppConfig } from './config/index.js';
 import { HealthModule } from './health/health.module.js';

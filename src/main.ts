@@ -4,11 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ConfigError, loadConfigFromEnvironment, type AppConfig } from './config/index.js';
-import {
-  configureHttpApp,
-  createHttpAdapter,
-  HTTP_APP_OPTIONS,
-} from './http/configure-http-app.js';
+import { configureApp } from './configure-app.js';
+import { createHttpAdapter, HTTP_APP_OPTIONS } from './http/configure-http-app.js';
 import { createPino } from './logging/create-pino.js';
 import { PinoLoggerService } from './logging/pino-logger.service.js';
 
@@ -49,7 +46,7 @@ async function bootstrap(): Promise<void> {
     createHttpAdapter(config),
     { logger, ...HTTP_APP_OPTIONS },
   );
-  await configureHttpApp(app, config, pino);
+  await configureApp(app, config, pino);
   await app.listen(config.http.port, config.http.host);
   logger.log(
     `${config.role} role listening on ${config.http.host}:${config.http.port}`,

@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { FastifyInstance } from 'fastify';
 import { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/index.js';
@@ -20,6 +21,7 @@ import { SessionSerializer } from './session/session.serializer.js';
 import { registerSessionHooks } from './session/session-hooks.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { AuthThrottlePurgeJob } from './throttling/auth-throttle-purge.job.js';
+import { AuthRateLimitRow, LoginFailureRow } from './throttling/auth-throttle.entities.js';
 import { AuthThrottleGuard } from './throttling/auth-throttle.guard.js';
 import { DatabaseThrottleStore } from './throttling/database-throttle.store.js';
 import { LoginLockout } from './throttling/login-lockout.js';
@@ -33,7 +35,12 @@ import { UserSessionsService } from './user-sessions/user-sessions.service.js';
  * passport runs the log-in (LocalAuthGuard). Sessions and their count live in SessionsModule.
  */
 @Module({
-  imports: [UsersModule, SessionsModule, PassportModule.register({ session: true })],
+  imports: [
+    UsersModule,
+    SessionsModule,
+    PassportModule.register({ session: true }),
+    TypeOrmModule.forFeature([AuthRateLimitRow, LoginFailureRow]),
+  ],
   controllers: [AuthController, UserSessionsController],
   providers: [
     AuthService,

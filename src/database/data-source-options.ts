@@ -2,13 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/index.js';
-import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 
-/** TypeORM options for MySQL/MariaDB (DATABASE_URL) or the embedded SQLite file. */
-export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+/**
+ * TypeORM options for MySQL/MariaDB (DATABASE_URL) or the embedded SQLite file. No entities
+ * unless given: the app's modules register their own (autoLoadEntities), and migrations
+ * need none.
+ */
+export function buildDataSourceOptions(
+  database: DatabaseConfig,
+  entities: NonNullable<DataSourceOptions['entities']> = [],
+): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import request from 'supertest';
-import { AllExceptionsFilter } from '../common/all-exceptions.filter.js';
+import { AllExceptionsFilter } from '../http/all-exceptions.filter.js';
 import { HealthModule } from './health.module.js';
 
 /** The module on the app's HTTP adapter (Fastify), ready for supertest. */

@@ -2,7 +2,6 @@ import { ValidationPipe, type NestApplicationOptions } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
-import { serveDashboard } from '../dashboard/serve-dashboard.js';
 import { registerRequestLogging, requestIdOf } from '../logging/request-logging.js';
 import { jsonBodyParser, parseBodyLimit, registerBodyDecoding } from './request-body.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -49,14 +48,15 @@ export function trustHops(
 /**
  * The HTTP pipeline shared by main.ts and the e2e tests, so tests exercise exactly what
  * users get: request ids and logs, security headers, body limits, strict DTO validation.
- * Sessions are wired by AuthModule itself (auth/session/session-hooks.ts). An undeclared
- * method on a routed path is a 405 with Allow before any of them runs.
+ * Sessions are wired by AuthModule itself; the OpenAPI document and the dashboard are added
+ * by the composition root (src/configure-app.ts). An undeclared method on a routed path is
+ * a 405 with Allow before any of them runs.
  */
-export async function configureHttpApp(
+export function configureHttpApp(
   app: NestFastifyApplication,
   config: AppConfig,
   pino: Logger,
-): Promise<void> {
+): void {
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLogging(fastify, pino);
   registerSecurityHeaders(fastify);
@@ -72,10 +72,4 @@ export async function configureHttpApp(
   // Ends with process.exit(0) once the hooks ran, rather than re-raising the signal: the
   // 'exit' event is what flushes the asynchronous log (logging/create-pino.ts).
   app.enableShutdownHooks([], { useProcessExit: true });
-  if (config.role !== 'operator') {
-    // Imported here: the operator serves no document and does not load @nestjs/swagger.
-    const { setUpSwagger } = await import('./swagger.js');
-    setUpSwagger(app);
-  }
-  serveDashboard(app, config, pino);
 }

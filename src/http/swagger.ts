@@ -1,15 +1,19 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { SESSION_COOKIE_NAME } from '../auth/auth.constants.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { applyApiContract } from './openapi-contract.js';
 import { describePlatformRoutes } from './platform-openapi.js';
 
+export interface SwaggerOptions {
+  /** The session cookie: the document's security scheme, named after it. */
+  sessionCookieName: string;
+}
+
 /**
  * Swagger UI at /docs and the OpenAPI JSON at /docs-json, with the session cookie as scheme.
- * The scheme is named after the cookie, so `@ApiCookieAuth(SESSION_COOKIE_NAME)` refers to it.
+ * The scheme is named after the cookie, so `@ApiCookieAuth(<cookie name>)` refers to it.
  */
-export function setUpSwagger(app: INestApplication): void {
+export function setUpSwagger(app: INestApplication, { sessionCookieName }: SwaggerOptions): void {
   describePlatformRoutes();
   const document = SwaggerModule.createDocument(
     app,
@@ -21,9 +25,9 @@ export function setUpSwagger(app: INestApplication): void {
       )
       .setVersion('0.1.0')
       .addCookieAuth(
-        SESSION_COOKIE_NAME,
-        { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE_NAME },
-        SESSION_COOKIE_NAME,
+        sessionCookieName,
+        { type: 'apiKey', in: 'cookie', name: sessionCookieName },
+        sessionCookieName,
       )
       .build(),
     { extraModels: [ErrorResponseDto] },

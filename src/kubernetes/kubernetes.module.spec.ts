@@ -1,4 +1,5 @@
 import { Test } from '@nestjs/testing';
+import { ClockModule } from '../common/clock.module.js';
 import { AppConfigModule, loadConfig } from '../config/index.js';
 import { ClientNodeKubernetes } from './client-node/client-node-kubernetes.js';
 import { KubernetesModule, KUBERNETES_PORTS } from './kubernetes.module.js';
@@ -9,6 +10,7 @@ describe(KubernetesModule.name, () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         AppConfigModule.forRoot(loadConfig({ KUBECONFIG: '/nonexistent/kubeconfig' })),
+        ClockModule,
         KubernetesModule,
       ],
     }).compile();

@@ -1,4 +1,5 @@
 import { Test } from '@nestjs/testing';
+import { ClockModule } from '../common/clock.module.js';
 import { AppConfigModule, loadConfig } from '../config/index.js';
 import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
 import { overrideKubernetes } from '../kubernetes/testing/kubernetes-testing.js';
@@ -23,6 +24,7 @@ describe(OperatorModule.name, () => {
           AppConfigModule.forRoot(
             loadConfig({ OPERATOR_NAMESPACE: 'default', POD_NAME: 'operator-0' }),
           ),
+          ClockModule,
           OperatorModule,
         ],
       }),

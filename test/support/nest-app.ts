@@ -4,11 +4,8 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { loadConfig, type AppConfig } from '../../src/config/index.js';
-import {
-  configureHttpApp,
-  createHttpAdapter,
-  HTTP_APP_OPTIONS,
-} from '../../src/http/configure-http-app.js';
+import { configureApp } from '../../src/configure-app.js';
+import { createHttpAdapter, HTTP_APP_OPTIONS } from '../../src/http/configure-http-app.js';
 import type { InMemoryKubernetes } from '../../src/kubernetes/testing/in-memory-kubernetes.js';
 import { overrideKubernetes } from '../../src/kubernetes/testing/kubernetes-testing.js';
 import { createPino } from '../../src/logging/create-pino.js';
@@ -50,7 +47,7 @@ export function testAppConfig(databaseUrl: string, env: Record<string, string> =
   });
 }
 
-/** The real AppModule and the real HTTP pipeline (configureHttpApp), in this process. */
+/** The real AppModule and the real HTTP pipeline (configureApp), in this process. */
 export async function createTestApp(
   databaseUrl: string,
   env: Record<string, string> = {},
@@ -65,7 +62,7 @@ export async function createTestApp(
     ...HTTP_APP_OPTIONS,
     logger: nestLogLevels,
   });
-  await configureHttpApp(app, config, createPino(config.log));
+  await configureApp(app, config, createPino(config.log));
   await app.init();
   // supertest talks to the Node.js server: Fastify must have loaded its plugins first.
   await app.getHttpAdapter().getInstance().ready();

@@ -10,10 +10,14 @@ export const IN_MEMORY_DATABASE: DatabaseConfig = {
   migrate: true,
 };
 
-/** TypeOrmModule.forRoot on IN_MEMORY_DATABASE with the migrations applied. */
+/**
+ * TypeOrmModule.forRoot on IN_MEMORY_DATABASE with the migrations applied; the entities are
+ * those the test's modules register (TypeOrmModule.forFeature), as in the app.
+ */
 export function inMemoryDatabaseModule(): DynamicModule {
   return TypeOrmModule.forRoot({
     ...buildDataSourceOptions(IN_MEMORY_DATABASE),
+    autoLoadEntities: true,
     migrationsRun: true,
   });
 }

@@ -6,7 +6,12 @@ import type {
   V2HorizontalPodAutoscaler,
 } from '#kubernetes-client';
 import { KiadaServiceCount, KSC_GROUP, KSC_PLURAL, KSC_VERSION } from '../kiada-service-count.js';
-import type { WatchableKind, WatchableKinds } from '../kubernetes.types.js';
+import type {
+  ListResult,
+  ListWatchOptions,
+  WatchableKind,
+  WatchableKinds,
+} from '../kubernetes.types.js';
 import { toDeploymentState, toHorizontalPodAutoscalerState } from './client-node-conversions.js';
 
 export interface ListApis {
@@ -86,4 +91,36 @@ export function kindPath(kind: WatchableKind, namespace: string | undefined): st
 /** The fieldSelector for one object by name. */
 export function nameSelector(name: string | undefined): string | undefined {
   return name ? `metadata.name=${name}` : undefined;
+}
+
+/** Objects per list request (client-go's reflector default page size). */
+export const LIST_PAGE_SIZE = 500;
+
+/**
+ * Lists every object of `kind` in pages, as client-go's reflector lists: each page is
+ * converted (and its raw objects left to the GC) before the next is read, so a list of
+ * thousands of Deployments never sits in memory twice. All pages come from the first page's
+ * snapshot; an expired continue token fails the list, and the informer lists again.
+ */
+export async function listAllPages<K extends WatchableKind>(
+  apis: ListApis,
+  kind: K,
+  namespace: string | undefined,
+  options: ListWatchOptions,
+): Promise<ListResult<WatchableKinds[K]>> {
+  const access = KINDS[kind];
+  const items: WatchableKinds[K][] = [];
+  let resourceVersion = '';
+  let next: string | undefined;
+  do {
+    const page = await access.list(apis, namespace, {
+      fieldSelector: nameSelector(options.name),
+      limit: LIST_PAGE_SIZE,
+      _continue: next,
+    });
+    for (const item of page.items ?? []) items.push(access.convert(item) as WatchableKinds[K]);
+    resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+    next = page.metadata?._continue || page.metadata?.continue || undefined;
+  } while (next);
+  return { items, resourceVersion };
 }

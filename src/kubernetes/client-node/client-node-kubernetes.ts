@@ -47,6 +47,7 @@ import {
   KINDS,
   kindPath,
   KSC_COORDINATES,
+  listAllPages,
   ListApis,
   nameSelector,
   withoutManagedFields,
@@ -60,9 +61,6 @@ interface Apis extends ListApis {
   coordination: CoordinationV1Api;
   watch: Watch;
 }
-
-/** Objects per list request (client-go's reflector default page size). */
-export const LIST_PAGE_SIZE = 500;
 
 /**
  * Every Kubernetes port on @kubernetes/client-node 1.4, in one adapter (one set of HTTP
@@ -206,27 +204,9 @@ export class ClientNodeKubernetes
     namespace: string | undefined,
     options: ListWatchOptions = {},
   ): Promise<ListResult<WatchableKinds[K]>> {
-    const access = KINDS[kind];
-    return this.call(`list ${kind} in ${namespace ?? 'all namespaces'}`, async (apis) => {
-      // In pages, as client-go's reflector lists: each page is converted (and its raw
-      // objects left to the GC) before the next is read, so a list of thousands of
-      // Deployments never sits in memory twice. All pages come from the first page's
-      // snapshot; an expired continue token fails the list, and the informer lists again.
-      const items: WatchableKinds[K][] = [];
-      let resourceVersion = '';
-      let next: string | undefined;
-      do {
-        const page = await access.list(apis, namespace, {
-          fieldSelector: nameSelector(options.name),
-          limit: LIST_PAGE_SIZE,
-          _continue: next,
-        });
-        for (const item of page.items ?? []) items.push(access.convert(item) as WatchableKinds[K]);
-        resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-        next = page.metadata?._continue || page.metadata?.continue || undefined;
-      } while (next);
-      return { items, resourceVersion };
-    });
+    return this.call(`list ${kind} in ${namespace ?? 'all namespaces'}`, (apis) =>
+      listAllPages(apis, kind, namespace, options),
+    );
   }
 
   async watch<K extends WatchableKind>(

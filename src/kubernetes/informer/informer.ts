@@ -11,15 +11,11 @@ import type {
   WatchHandle,
 } from '../kubernetes.types.js';
 import type { ListWatchApi } from '../ports/list-watch.api.js';
+import { InformerCache } from './informer-cache.js';
 import type { InformerHandlers, InformerOptions, InformerRestartReason } from './informer.types.js';
-import { isNewerVersion, objectKey, ObjectKey } from './object-key.js';
-import { IndexedStore } from './indexed-store.js';
+import type { ObjectKey } from './object-key.js';
 
 export type { InformerHandlers, InformerOptions, InformerRestartReason } from './informer.types.js';
-
-interface Meta {
-  metadata: { name: string; namespace?: string; resourceVersion?: string };
-}
 
 /** A watch that closes cleanly sooner than this after opening counts as a failure. */
 const MIN_HEALTHY_WATCH_MS = 1000;
@@ -37,7 +33,7 @@ const MIN_HEALTHY_WATCH_MS = 1000;
  */
 export class Informer<K extends WatchableKind> {
   private readonly logger: Logger;
-  private readonly cache: IndexedStore<WatchableKinds[K]>;
+  private readonly cache: InformerCache<WatchableKinds[K]>;
   private resourceVersion = '';
   private epoch = 0;
   private running = false;
@@ -56,12 +52,14 @@ export class Informer<K extends WatchableKind> {
     private readonly clock: Clock,
     readonly kind: K,
     readonly namespace: string | undefined,
-    private readonly handlers: InformerHandlers<WatchableKinds[K]>,
+    handlers: InformerHandlers<WatchableKinds[K]>,
     private readonly options: InformerOptions,
   ) {
     this.logger = new Logger(`Informer(${kind})`);
     // The caller gives the index function of this kind (InformerOptions is not per kind).
-    this.cache = new IndexedStore(
+    this.cache = new InformerCache(
+      handlers,
+      this.logger,
       options.indexBy as ((object: WatchableKinds[K]) => string) | undefined,
     );
     this.failures = new FailureStreak(this.logger, `list/watch of ${kind}`);
@@ -92,20 +90,9 @@ export class Informer<K extends WatchableKind> {
     return this.cache.byIndex(value);
   }
 
-  /**
-   * Read-after-write: records `object` as this process just wrote it, unless the cache
-   * already holds a newer version. Handlers are not called (the writer knows).
-   */
+  /** Read-after-write: records `object` as this process just wrote it (InformerCache.observe). */
   observe(object: WatchableKinds[K]): void {
-    const key = objectKey((object as Meta).metadata);
-    const cached = this.cache.get(key);
-    if (
-      cached &&
-      !isNewerVersion(object.metadata.resourceVersion, cached.metadata.resourceVersion)
-    ) {
-      return;
-    }
-    this.cache.set(key, object);
+    this.cache.observe(object);
   }
 
   start(): void {
@@ -130,7 +117,7 @@ export class Informer<K extends WatchableKind> {
     try {
       const result = await this.listWatch.list(this.kind, this.namespace, this.selection);
       if (epoch !== this.epoch) return;
-      this.replace(result.items);
+      this.cache.replace(result.items);
       this.resourceVersion = result.resourceVersion;
       this.hasSynced = true;
       this.releaseSyncWaiters();
@@ -172,23 +159,9 @@ export class Informer<K extends WatchableKind> {
   private onWatchEvent(type: WatchEventType, object: WatchableKinds[K]): void {
     this.failures.succeeded();
     this.armWatchdog(this.epoch);
-    const meta = (object as Meta).metadata;
-    if (meta?.resourceVersion) this.resourceVersion = meta.resourceVersion;
-    if (type === 'BOOKMARK') return;
-    const key = objectKey(meta);
-    const previous = this.cache.get(key);
-    if (type === 'DELETED') {
-      this.cache.delete(key);
-      this.notify(() => this.handlers.onDelete?.(object));
-    } else if (previous) {
-      // Already seen (our own write, through `observe`): not a change.
-      if (!isNewerVersion(meta.resourceVersion, previous.metadata.resourceVersion)) return;
-      this.cache.set(key, object);
-      this.notify(() => this.handlers.onUpdate?.(object, previous));
-    } else {
-      this.cache.set(key, object);
-      this.notify(() => this.handlers.onAdd?.(object));
-    }
+    const version = object.metadata?.resourceVersion;
+    if (version) this.resourceVersion = version;
+    if (type !== 'BOOKMARK') this.cache.apply(type, object);
   }
 
   private onWatchDone(error?: unknown): void {
@@ -246,32 +219,9 @@ export class Informer<K extends WatchableKind> {
 
   private scheduleResync(): void {
     if (!this.options.resyncMs) return;
-    this.resyncTimer = this.clock.setTimeout(() => {
-      if (!this.running) return;
-      if (this.hasSynced) {
-        for (const object of this.cache.values()) {
-          this.notify(() => this.handlers.onUpdate?.(object, object));
-        }
-      }
-      this.scheduleResync();
+    this.resyncTimer = this.clock.setInterval(() => {
+      if (this.running && this.hasSynced) this.cache.resync();
     }, this.options.resyncMs);
-  }
-
-  /** Swaps the cache for a fresh list, telling handlers what changed. */
-  private replace(items: WatchableKinds[K][]): void {
-    const fresh = new Map(items.map((item) => [objectKey((item as Meta).metadata), item]));
-    for (const [key, previous] of this.cache.entries()) {
-      if (!fresh.has(key)) {
-        this.cache.delete(key);
-        this.notify(() => this.handlers.onDelete?.(previous));
-      }
-    }
-    for (const [key, object] of fresh) {
-      const previous = this.cache.get(key);
-      this.cache.set(key, object);
-      if (!previous) this.notify(() => this.handlers.onAdd?.(object));
-      else this.notify(() => this.handlers.onUpdate?.(object, previous));
-    }
   }
 
   private releaseSyncWaiters(): void {
@@ -291,13 +241,5 @@ export class Informer<K extends WatchableKind> {
     const watch = this.watch;
     this.watch = undefined;
     watch?.stop();
-  }
-
-  private notify(handler: () => void): void {
-    try {
-      handler();
-    } catch (error) {
-      this.logger.error(`event handler failed: ${errorMessage(error)}`);
-    }
   }
 }

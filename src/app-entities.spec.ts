@@ -1,13 +1,16 @@
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from './data-source-options.js';
-import { MIGRATIONS } from './migrations/index.js';
-import { IN_MEMORY_DATABASE } from './testing/in-memory-database.js';
+import { APP_ENTITIES } from './app-entities.js';
+import { buildDataSourceOptions } from './database/data-source-options.js';
+import { MIGRATIONS } from './database/migrations/index.js';
+import { IN_MEMORY_DATABASE } from './database/testing/in-memory-database.js';
 
 describe('migrations', () => {
   let dataSource: DataSource;
 
   beforeEach(async () => {
-    dataSource = await new DataSource(buildDataSourceOptions(IN_MEMORY_DATABASE)).initialize();
+    dataSource = await new DataSource(
+      buildDataSourceOptions(IN_MEMORY_DATABASE, APP_ENTITIES),
+    ).initialize();
   });
 
   afterEach(async () => {

@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { SystemClock } from '../common/clock.js';
+import { APP_ENTITIES } from './app-entities.js';
+import { SystemClock } from './common/clock.js';
 
 interface Query {
   query: string;
 }
-import { loadConfigFromEnvironment } from '../config/index.js';
-import { buildDataSourceOptions } from './data-source-options.js';
+import { loadConfigFromEnvironment } from './config/index.js';
+import { buildDataSourceOptions } from './database/data-source-options.js';
 
 /**
  * `npm run migration:revert` and `migration:generate -- <Name>` against the configured
@@ -43,7 +44,7 @@ ${lines(down)}
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
   const dataSource = await new DataSource(
-    buildDataSourceOptions(loadConfigFromEnvironment().database),
+    buildDataSourceOptions(loadConfigFromEnvironment().database, APP_ENTITIES),
   ).initialize();
   try {
     if (command === 'revert') {
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
         sql.downQueries.reverse(),
       );
       console.log(
-        `wrote ${file}: review it (generated SQL is specific to this database), then add it to migrations/index.ts`,
+        `wrote ${file}: review it (generated SQL is specific to this database), then add it to src/database/migrations/index.ts`,
       );
     } else {
       throw new Error('usage: migration-cli revert | generate <Name>');

@@ -4,9 +4,9 @@ import {
   DATABASE_RETRY_AFTER_SECONDS,
   isDatabaseUnavailable,
 } from '../database/database-unavailable.js';
-import { FASTIFY_BODY_ERRORS } from '../http/request-body.js';
-import { errorBody } from './error-body.js';
-import { errorMessage } from './error-message.js';
+import { FASTIFY_BODY_ERRORS } from './request-body.js';
+import { errorBody } from '../common/error-body.js';
+import { errorMessage } from '../common/error-message.js';
 
 /** Fastify's own errors (FST_ERR_*) carry a code and an HTTP status. */
 interface FastifyError {
