@@ -32,17 +32,17 @@ import { CredentialsDto } from './dto/credentials.dto.js';
 import { LoginResponseDto } from './dto/login-response.dto.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
-import { clearSessionCookie } from './session/clear-session-cookie.js';
-import { loginSessionOf } from './session/login-session.js';
+import { clearSessionCookie } from './http-session/clear-session-cookie.js';
+import { loginSessionOf } from './http-session/login-session.js';
 import { AuthThrottleGuard } from './throttling/auth-throttle.guard.js';
-import { UserSessionsService } from './user-sessions/user-sessions.service.js';
+import { MySessionsService } from './my-sessions/my-sessions.service.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly userSessions: UserSessionsService,
+    private readonly userSessions: MySessionsService,
   ) {}
 
   @Post('signup')

@@ -16,9 +16,9 @@ import { AuthenticatedGuard } from './guards/authenticated.guard.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
 import { PasswordHasher } from './password/password-hasher.js';
 import { Argon2PasswordHasher } from './password/argon2-password-hasher.js';
-import { DatabaseSessionStore } from './session/database-session.store.js';
-import { SessionSerializer } from './session/session.serializer.js';
-import { registerSessionHooks } from './session/session-hooks.js';
+import { DatabaseSessionStore } from './http-session/database-session.store.js';
+import { SessionSerializer } from './http-session/session.serializer.js';
+import { registerSessionHooks } from './http-session/session-hooks.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { AuthThrottlePurgeJob } from './throttling/auth-throttle-purge.job.js';
 import { AuthRateLimitRow, LoginFailureRow } from './throttling/auth-throttle.entities.js';
@@ -26,8 +26,8 @@ import { AuthThrottleGuard } from './throttling/auth-throttle.guard.js';
 import { DatabaseThrottleStore } from './throttling/database-throttle.store.js';
 import { LoginLockout } from './throttling/login-lockout.js';
 import { ThrottleStore } from './throttling/throttle-store.js';
-import { UserSessionsController } from './user-sessions/user-sessions.controller.js';
-import { UserSessionsService } from './user-sessions/user-sessions.service.js';
+import { MySessionsController } from './my-sessions/my-sessions.controller.js';
+import { MySessionsService } from './my-sessions/my-sessions.service.js';
 
 /**
  * Sign-up, session log-in/log-out over HTTP. Any app importing this module gets the
@@ -41,7 +41,7 @@ import { UserSessionsService } from './user-sessions/user-sessions.service.js';
     PassportModule.register({ session: true }),
     TypeOrmModule.forFeature([AuthRateLimitRow, LoginFailureRow]),
   ],
-  controllers: [AuthController, UserSessionsController],
+  controllers: [AuthController, MySessionsController],
   providers: [
     AuthService,
     LocalStrategy,
@@ -51,7 +51,7 @@ import { UserSessionsService } from './user-sessions/user-sessions.service.js';
     { provide: ThrottleStore, useClass: DatabaseThrottleStore },
     LoginLockout,
     AuthThrottlePurgeJob,
-    UserSessionsService,
+    MySessionsService,
     SessionSerializer,
     DatabaseSessionStore,
     {

@@ -7,7 +7,7 @@ import { UsersService } from '../users/users.service.js';
 import { AuthEvents, type AuthEvent } from '../sessions/auth-events.js';
 import { AuthService, INVALID_CREDENTIALS } from './auth.service.js';
 import { PasswordHasher } from './password/password-hasher.js';
-import type { LoginSession } from './session/login-session.js';
+import type { LoginSession } from './http-session/login-session.js';
 
 /** Reversible fake: "hash:<password>", with a call log to check the dummy verification. */
 class FakeHasher extends PasswordHasher {

@@ -5,7 +5,7 @@ import { UsernameTakenError } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { PasswordHasher } from './password/password-hasher.js';
-import type { LoginSession } from './session/login-session.js';
+import type { LoginSession } from './http-session/login-session.js';
 
 /** The one message for an unknown user and a wrong password (no username probing). */
 export const INVALID_CREDENTIALS = 'Invalid username or password.';

@@ -37,9 +37,10 @@ export interface StoredSession {
 }
 
 /**
- * The `sessions` rows. Writes that can change who is active go through
- * ActiveUserCountRepository, in the same transaction as the count they change; the rest
- * (reads, a touch far from the expiry, the purge of long-dead rows) are plain statements.
+ * Reads of the `sessions` rows and the writes that cannot change who is active: a touch far
+ * from the expiry, the User-Agent, the purge of long-dead rows. Writes that can (log-in,
+ * log-out, a touch near the expiry) go through ActiveUserCountRepository, in the same
+ * transaction as the count they change.
  */
 @Injectable()
 export class SessionRepository {
@@ -71,27 +72,6 @@ export class SessionRepository {
   }
 
   /**
-   * Creates or replaces the session (a log-in sets its owner, a log-out clears it).
-   * Resolves to the expiry written: `expiresAt`, or less where the absolute lifetime ends.
-   */
-  async save(
-    sid: string,
-    userId: number | null,
-    expiresAt: number,
-    data: string,
-    time: SessionWriteTime,
-  ): Promise<number> {
-    const written = await this.count.applySessionChange(sid, {
-      kind: 'set',
-      userId,
-      expiresAt,
-      data,
-      ...time,
-    });
-    return written ?? expiresAt;
-  }
-
-  /**
    * Moves the session's expiry to `expiresAt` (rolling sessions), never past its absolute
    * lifetime. Resolves to the expiry the row now holds, or null when there is no row.
    */
@@ -119,10 +99,6 @@ export class SessionRepository {
     return this.count.applySessionChange(sid, { kind: 'touch', expiresAt, data, ...time });
   }
 
-  async destroy(sid: string): Promise<void> {
-    await this.count.applySessionChange(sid, { kind: 'destroy' });
-  }
-
   /** Records the User-Agent of a new session (for the user's session list). */
   async recordUserAgent(sid: string, userAgent: string): Promise<void> {
     await this.runner.query('UPDATE sessions SET user_agent = ? WHERE sid = ?', [
@@ -147,11 +123,6 @@ export class SessionRepository {
       lastSeenAt: row.last_seen_at === null ? null : toNumber(row.last_seen_at),
       userAgent: row.user_agent,
     }));
-  }
-
-  /** Deletes every session of `userId`, moving the count. Resolves to how many there were. */
-  destroyAllOf(userId: number): Promise<number> {
-    return this.count.destroyUserSessions(userId);
   }
 
   /**

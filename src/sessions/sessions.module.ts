@@ -25,6 +25,12 @@ import { SessionRepository } from './session.repository.js';
     AuthEvents,
   ],
   // TransactionRunner too: on SQLite every writer must queue on the one instance.
-  exports: [AuthEvents, ActiveUserCountSource, SessionRepository, TransactionRunner],
+  exports: [
+    AuthEvents,
+    ActiveUserCountSource,
+    ActiveUserCountRepository,
+    SessionRepository,
+    TransactionRunner,
+  ],
 })
 export class SessionsModule {}

@@ -5,13 +5,13 @@ import {
   loggedInSessionData,
   sessionRecord,
   type SessionRecord,
-} from '../../src/auth/session/session-record.js';
+} from '../../src/auth/http-session/session-record.js';
 import { withConnection } from './database.js';
 
 /**
  * Bulk seeding of users and live sessions straight into the tables (a login per user over
  * HTTP would take one scrypt hash each). A seeded session is the app's own record of a
- * logged-in user (src/auth/session/session-record.ts), so the app reads it like one of its
+ * logged-in user (src/auth/http-session/session-record.ts), so the app reads it like one of its
  * own; the app's start-up recount (or the next full recount) counts the seeded users.
  */
 

@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LRUCache } from 'lru-cache';
 import { Clock } from '../../common/clock.js';
-import { errorMessage } from '../../common/error-message.js';
 import type { AppConfig } from '../../config/index.js';
+import { ActiveUserCountRepository } from '../../sessions/active-user-count.repository.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { sessionExpiry, sessionRecord } from './session-record.js';
 import type { SessionData } from './session-data.js';
@@ -16,18 +16,16 @@ import type { SessionData } from './session-data.js';
  */
 export const KNOWN_EXPIRY_LIMIT = 10_000;
 
-type Callback = (error?: unknown) => void;
-
 interface KnownExpiry {
   expiresAt: number;
   capped: boolean;
 }
 
 /**
- * The session store (session-hooks.ts reads and writes through it; its callback API is
- * express-session's, which it served before): sessions live in the database
- * (SessionRepository), so they survive restarts and are shared by every api replica; a
- * log-in or log-out there also moves the active-user count (ActiveUserCountRepository).
+ * The session store (session-hooks.ts reads and writes through it): sessions live in the
+ * database, so they survive restarts and are shared by every api replica. Reads and plain
+ * touches go to SessionRepository; a log-in, a log-out or a touch near the expiry also
+ * moves the active-user count, in the same transaction (ActiveUserCountRepository).
  *
  * Why not connect-typeorm: its table has only id, expiry and the JSON blob, no user-id
  * column, so counting active users would mean parsing every session.
@@ -51,7 +49,6 @@ interface KnownExpiry {
  */
 @Injectable()
 export class DatabaseSessionStore {
-  private readonly logger = new Logger(DatabaseSessionStore.name);
   private readonly ttlMs: number;
   private readonly touchAfterMs: number;
   /** The absolute lifetime (SESSION_ABSOLUTE_TTL_SECONDS): no expiry goes past it. */
@@ -64,6 +61,7 @@ export class DatabaseSessionStore {
 
   constructor(
     private readonly sessions: SessionRepository,
+    private readonly count: ActiveUserCountRepository,
     private readonly clock: Clock,
     config: ConfigService<AppConfig, true>,
   ) {
@@ -75,36 +73,37 @@ export class DatabaseSessionStore {
     this.touchAfterMs = Math.min((touchAfterSeconds ?? 0) * 1000, this.ttlMs / 2);
   }
 
-  get(sid: string, callback: (error: unknown, session?: SessionData | null) => void): void {
-    this.sessions.find(sid, this.clock.now(), this.lifetimeMs).then(
-      (found) => {
-        if (!found) {
-          this.knownExpiry.delete(sid);
-          return callback(null, null);
-        }
-        // Capped: the expiry is at the absolute lifetime's end already, no touch can move it
-        // (each request reads before it touches, so this is what touch sees).
-        const capped =
-          found.createdAt !== null && found.expiresAt >= found.createdAt + this.lifetimeMs;
-        this.knownExpiry.set(sid, { expiresAt: found.expiresAt, capped });
-        callback(null, JSON.parse(found.data) as SessionData);
-      },
-      (error: unknown) => callback(error),
-    );
+  /** The live session `sid`, or null (unknown, ended, expired, or past its absolute lifetime). */
+  async get(sid: string): Promise<SessionData | null> {
+    const found = await this.sessions.find(sid, this.clock.now(), this.lifetimeMs);
+    if (!found) {
+      this.knownExpiry.delete(sid);
+      return null;
+    }
+    // Capped: the expiry is at the absolute lifetime's end already, no touch can move it
+    // (each request reads before it touches, so this is what touch sees).
+    const capped = found.createdAt !== null && found.expiresAt >= found.createdAt + this.lifetimeMs;
+    this.knownExpiry.set(sid, { expiresAt: found.expiresAt, capped });
+    return JSON.parse(found.data) as SessionData;
   }
 
-  set(sid: string, data: SessionData, callback?: Callback): void {
+  /** Writes the session (a log-in sets its owner), moving the count in the same transaction. */
+  async set(sid: string, data: SessionData): Promise<void> {
     const now = this.clock.now();
     const { userId, expiresAt, data: json } = sessionRecord(data, now, this.ttlMs);
-    this.settle(
-      this.sessions
-        .save(sid, userId, expiresAt, json, { now, lifetimeMs: this.lifetimeMs })
-        .then((written) => this.remember(sid, expiresAt, written)),
-      callback,
-    );
+    const written = await this.count.applySessionChange(sid, {
+      kind: 'set',
+      userId,
+      expiresAt,
+      data: json,
+      now,
+      lifetimeMs: this.lifetimeMs,
+    });
+    this.remember(sid, expiresAt, written ?? expiresAt);
   }
 
-  touch(sid: string, data: SessionData, callback?: Callback): void {
+  /** Moves the session's expiry (rolling), unless the stored one is recent enough (touchAfter). */
+  async touch(sid: string, data: SessionData): Promise<void> {
     const now = this.clock.now();
     const expiresAt = sessionExpiry(data, now, this.ttlMs);
     const stored = this.knownExpiry.get(sid);
@@ -115,41 +114,29 @@ export class DatabaseSessionStore {
     ) {
       // The stored expiry is recent enough, or already at the absolute lifetime's end: no
       // write (see touchAfter above).
-      callback?.();
       return;
     }
     // Serialized only for a write: most touches write nothing.
-    const json = JSON.stringify(data);
-    this.settle(
-      this.sessions
-        .touch(sid, expiresAt, json, { now, lifetimeMs: this.lifetimeMs })
-        .then((written) =>
-          written === null ? this.knownExpiry.delete(sid) : this.remember(sid, expiresAt, written),
-        ),
-      callback,
-    );
+    const written = await this.sessions.touch(sid, expiresAt, JSON.stringify(data), {
+      now,
+      lifetimeMs: this.lifetimeMs,
+    });
+    if (written === null) this.knownExpiry.delete(sid);
+    else this.remember(sid, expiresAt, written);
   }
 
-  destroy(sid: string, callback?: Callback): void {
+  /** Deletes the session (a log-out), moving the count in the same transaction. */
+  async destroy(sid: string): Promise<void> {
     this.knownExpiry.delete(sid);
-    this.settle(
-      this.sessions.destroy(sid).finally(() => this.knownExpiry.delete(sid)),
-      callback,
-    );
+    try {
+      await this.count.applySessionChange(sid, { kind: 'destroy' });
+    } finally {
+      this.knownExpiry.delete(sid);
+    }
   }
 
   /** Records what a write stored: `written`, capped when less than the `requested` expiry. */
   private remember(sid: string, requested: number, written: number): void {
     this.knownExpiry.set(sid, { expiresAt: written, capped: written < requested });
-  }
-
-  private settle(operation: Promise<unknown>, callback?: Callback): void {
-    operation.then(
-      () => callback?.(),
-      (error: unknown) => {
-        if (callback) callback(error);
-        else this.logger.error(errorMessage(error));
-      },
-    );
   }
 }

@@ -66,14 +66,9 @@ export function registerSessionHooks(fastify: FastifyInstance, options: SessionH
   const host: SessionHost = {
     save: (sid, session) => {
       session.cookie = cookieFor(session);
-      return new Promise((resolve, reject) =>
-        store.set(sid, session, (error) => (error ? reject(error) : resolve())),
-      );
+      return store.set(sid, session);
     },
-    destroy: (sid) =>
-      new Promise((resolve, reject) =>
-        store.destroy(sid, (error) => (error ? reject(error) : resolve())),
-      ),
+    destroy: (sid) => store.destroy(sid),
   };
 
   /**
@@ -93,7 +88,7 @@ export function registerSessionHooks(fastify: FastifyInstance, options: SessionH
   fastify.decorateRequest('session', undefined);
   fastify.decorateRequest('user', undefined);
 
-  // Callback-style hooks (not async): no promise per request on the hot path.
+  // Callback-style hooks (not async): the store's one promise is the only one per request.
   fastify.addHook('preHandler', (request, _reply, done) => {
     if (request.is404 || withoutSession.has(request.routeOptions.url ?? '')) return done();
     const secure = request.protocol === 'https';
@@ -106,8 +101,7 @@ export function registerSessionHooks(fastify: FastifyInstance, options: SessionH
       done();
     };
     if (sid === undefined) return fresh();
-    store.get(sid, (error, data) => {
-      if (error) return done(error as Error);
+    store.get(sid).then((data) => {
       if (!data) return fresh();
       const session = new RequestSession(host, request, data, sid, value);
       session.cookie.secure = secure;
@@ -120,7 +114,7 @@ export function registerSessionHooks(fastify: FastifyInstance, options: SessionH
         else session.dropUser();
         done();
       });
-    });
+    }, done);
   });
 
   fastify.addHook('onSend', (request, reply, payload, done) => {
@@ -144,7 +138,7 @@ export function registerSessionHooks(fastify: FastifyInstance, options: SessionH
       host.save(session.id, session).then(() => sendCookie(), sendCookie);
     } else if (!session.isSaved) {
       session.cookie = cookieFor(session);
-      store.touch(session.id, session, sendCookie);
+      store.touch(session.id, session).then(() => sendCookie(), sendCookie);
     } else {
       sendCookie();
     }

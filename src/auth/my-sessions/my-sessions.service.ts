@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock.js';
 import { errorMessage } from '../../common/error-message.js';
 import type { AppConfig } from '../../config/index.js';
+import { ActiveUserCountRepository } from '../../sessions/active-user-count.repository.js';
 import { AuthEvents } from '../../sessions/auth-events.js';
 import { SessionRepository, type UserSession } from '../../sessions/session.repository.js';
 import { sessionPublicId } from './session-public-id.js';
@@ -18,16 +19,17 @@ export const SESSION_NOT_FOUND =
 
 /**
  * A user's view of their own sessions: list them, end one, end all. Ending sessions goes
- * through SessionRepository, which moves the active-user count in the same transaction;
+ * through ActiveUserCountRepository, which moves the count in the same transaction;
  * each end is reported as a `logout` AuthEvent, after it is committed, like POST /auth/logout.
  */
 @Injectable()
-export class UserSessionsService {
-  private readonly logger = new Logger(UserSessionsService.name);
+export class MySessionsService {
+  private readonly logger = new Logger(MySessionsService.name);
   private readonly lifetimeMs: number;
 
   constructor(
     private readonly sessions: SessionRepository,
+    private readonly count: ActiveUserCountRepository,
     private readonly events: AuthEvents,
     private readonly clock: Clock,
     config: ConfigService<AppConfig, true>,
@@ -65,13 +67,13 @@ export class UserSessionsService {
 
   /** Ends one session of `userId` by its session id (from `resolve`). */
   async end(userId: number, sid: string): Promise<void> {
-    await this.sessions.destroy(sid);
+    await this.count.applySessionChange(sid, { kind: 'destroy' });
     this.events.emit({ type: 'logout', userId });
   }
 
   /** Ends every session of `userId`; resolves to how many there were. */
   async endAll(userId: number): Promise<number> {
-    const ended = await this.sessions.destroyAllOf(userId);
+    const ended = await this.count.destroyUserSessions(userId);
     this.events.emit({ type: 'logout', userId });
     return ended;
   }

@@ -28,11 +28,11 @@ import { AuthService } from '../auth.service.js';
 import type { AuthenticatedUser } from '../authenticated-user.js';
 import { CurrentUser } from '../decorators/current-user.decorator.js';
 import { AuthenticatedGuard } from '../guards/authenticated.guard.js';
-import { clearSessionCookie } from '../session/clear-session-cookie.js';
-import { loginSessionOf } from '../session/login-session.js';
+import { clearSessionCookie } from '../http-session/clear-session-cookie.js';
+import { loginSessionOf } from '../http-session/login-session.js';
 import { SESSION_PUBLIC_ID_PATTERN } from './session-public-id.js';
-import { UserSessionDto, UserSessionListDto } from './user-session.dto.js';
-import { UserSessionsService } from './user-sessions.service.js';
+import { UserSessionDto, UserSessionListDto } from './my-session.dto.js';
+import { MySessionsService } from './my-sessions.service.js';
 
 const NOT_LOGGED_IN = { type: ErrorResponseDto, description: 'Not logged in.' };
 const DATABASE_DOWN = {
@@ -45,9 +45,9 @@ const DATABASE_DOWN = {
 @ApiCookieAuth(SESSION_COOKIE_NAME)
 @UseGuards(AuthenticatedGuard)
 @Controller('auth')
-export class UserSessionsController {
+export class MySessionsController {
   constructor(
-    private readonly userSessions: UserSessionsService,
+    private readonly userSessions: MySessionsService,
     private readonly auth: AuthService,
   ) {}
 

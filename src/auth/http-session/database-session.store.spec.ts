@@ -25,12 +25,10 @@ describe('DatabaseSessionStore (SQLite)', () => {
       cookie: { expires: new Date(expiresAt), originalMaxAge: 60_000 },
       passport: { user },
     }) as unknown as SessionData;
-  const call = (run: (done: (error?: unknown) => void) => void) =>
-    new Promise<void>((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
   const set = (sid: string, user: unknown, expiresAt = clock.now() + 600_000) =>
-    call((done) => store.set(sid, data(user, expiresAt), done));
+    store.set(sid, data(user, expiresAt));
   const touch = (target: DatabaseSessionStore, sid: string, user: unknown, expiresAt: number) =>
-    call((done) => target.touch(sid, data(user, expiresAt), done));
+    target.touch(sid, data(user, expiresAt));
   const storedExpiry = async (sid: string) => {
     const [row] = await dataSource.query<Array<{ expires_at: unknown }>>(
       'SELECT expires_at FROM sessions WHERE sid = ?',
@@ -44,9 +42,9 @@ describe('DatabaseSessionStore (SQLite)', () => {
     ttlSeconds = 1800,
     absoluteTtlSeconds = 43_200,
   ) =>
-    new DatabaseSessionStore(sessions, clock, {
+    new DatabaseSessionStore(sessions, count, clock, {
       get: () => ({ ttlSeconds, touchAfterSeconds, absoluteTtlSeconds }),
-    } as unknown as ConstructorParameters<typeof DatabaseSessionStore>[2]);
+    } as unknown as ConstructorParameters<typeof DatabaseSessionStore>[3]);
   /** Counts the UPDATEs of sessions rows sent from now on. */
   const countSessionUpdates = () => {
     const statements: string[] = [];
@@ -65,11 +63,8 @@ describe('DatabaseSessionStore (SQLite)', () => {
     };
     return () => statements.filter((sql) => /^\s*UPDATE sessions/i.test(sql)).length;
   };
-  const destroy = (sid: string) => call((done) => store.destroy(sid, done));
-  const get = (sid: string) =>
-    new Promise<SessionData | null | undefined>((resolve, reject) =>
-      store.get(sid, (error, session) => (error ? reject(error) : resolve(session))),
-    );
+  const destroy = (sid: string) => store.destroy(sid);
+  const get = (sid: string) => store.get(sid);
 
   beforeEach(async () => {
     clock = new FakeClock();
@@ -144,7 +139,7 @@ describe('DatabaseSessionStore (SQLite)', () => {
     await set('s', 1, clock.now() + 50);
     await clock.advance(60);
     await expect(count.sweepExpired(clock.now())).resolves.toBe(0);
-    await call((done) => store.touch('s', data(1, clock.now() + 600_000), done));
+    await store.touch('s', data(1, clock.now() + 600_000));
     await expect(count.read()).resolves.toBe(1);
     await expect(count.recount(clock.now())).resolves.toBe(1);
   });
@@ -169,7 +164,7 @@ describe('DatabaseSessionStore (SQLite)', () => {
   it('touchAfter: a touch within it writes nothing, one past it writes the new expiry', async () => {
     const replica = storeWithTouchAfter(60);
     const start = clock.now() + 600_000;
-    await call((done) => replica.set('s', data(1, start), done));
+    await replica.set('s', data(1, start));
     const updates = countSessionUpdates();
 
     await touch(replica, 's', 1, start + 30_000);
@@ -197,9 +192,7 @@ describe('DatabaseSessionStore (SQLite)', () => {
     expect(updates()).toBe(1);
     await dataSource.query('UPDATE sessions SET expires_at = ? WHERE sid = ?', [start, 's']);
     const other = storeWithTouchAfter(60);
-    await new Promise((resolve, reject) =>
-      other.get('s', (error, session) => (error ? reject(error) : resolve(session))),
-    );
+    await other.get('s');
     await touch(other, 's', 1, start + 1_000); // get read the stored expiry: no write
     await expect(storedExpiry('s')).resolves.toBe(start);
 
@@ -211,7 +204,7 @@ describe('DatabaseSessionStore (SQLite)', () => {
   it('touchAfter is capped at half the TTL, so an active session is always extended', async () => {
     const replica = storeWithTouchAfter(3600, 120);
     const start = clock.now() + 60_000;
-    await call((done) => replica.set('s', data(1, start), done));
+    await replica.set('s', data(1, start));
     await touch(replica, 's', 1, start + 59_000);
     await expect(storedExpiry('s')).resolves.toBe(start);
     await touch(replica, 's', 1, start + 60_000);
@@ -220,7 +213,7 @@ describe('DatabaseSessionStore (SQLite)', () => {
 
   it('touchAfter leaves the count right when a swept session is touched past it', async () => {
     const replica = storeWithTouchAfter(60);
-    await call((done) => replica.set('s', data(1, clock.now() + 50), done));
+    await replica.set('s', data(1, clock.now() + 50));
     await clock.advance(60);
     await expect(count.sweepExpired(clock.now())).resolves.toBe(0);
     await touch(replica, 's', 1, clock.now() + 600_000);
@@ -243,15 +236,12 @@ describe('DatabaseSessionStore (SQLite)', () => {
 
   describe('absolute lifetime', () => {
     const HOUR = 3_600_000;
-    const getFrom = (target: DatabaseSessionStore, sid: string) =>
-      new Promise<SessionData | null | undefined>((resolve, reject) =>
-        target.get(sid, (error, session) => (error ? reject(error) : resolve(session))),
-      );
+    const getFrom = (target: DatabaseSessionStore, sid: string) => target.get(sid);
 
     it('caps every expiry at log-in + the lifetime, however active, then the session is gone', async () => {
       const replica = storeWithTouchAfter(0, 1800, 3600); // 30 min idle, 1 h absolute
       const loggedInAt = clock.now();
-      await call((done) => replica.set('s', data(1, loggedInAt + 1800_000), done));
+      await replica.set('s', data(1, loggedInAt + 1800_000));
       for (let minute = 10; minute <= 50; minute += 10) {
         await clock.advance(10 * 60_000);
         await touch(replica, 's', 1, clock.now() + 1800_000);
@@ -270,7 +260,7 @@ describe('DatabaseSessionStore (SQLite)', () => {
     it('writes a capped session no more (touchAfter), and a new log-in starts a new lifetime', async () => {
       const replica = storeWithTouchAfter(60, 1800, 3600);
       const loggedInAt = clock.now();
-      await call((done) => replica.set('s', data(1, loggedInAt + 1800_000), done));
+      await replica.set('s', data(1, loggedInAt + 1800_000));
       await clock.advance(45 * 60_000);
       const updates = countSessionUpdates();
       // Each request reads its session, then touches it (the session hooks' order).
@@ -287,7 +277,7 @@ describe('DatabaseSessionStore (SQLite)', () => {
       expect(updates()).toBe(2);
       await expect(storedExpiry('s')).resolves.toBe(loggedInAt + HOUR);
 
-      await call((done) => replica.set('fresh', data(1, clock.now() + 1800_000), done));
+      await replica.set('fresh', data(1, clock.now() + 1800_000));
       await expect(storedExpiry('fresh')).resolves.toBe(clock.now() + 1800_000);
     });
 
@@ -310,7 +300,7 @@ describe('DatabaseSessionStore (SQLite)', () => {
       await set('other', 2);
       await set('dead', 1, clock.now() - 1);
       await clock.advance(120_000);
-      await call((done) => storeWithTouchAfter(0).touch('a', data(1, clock.now() + 600_000), done));
+      await storeWithTouchAfter(0).touch('a', data(1, clock.now() + 600_000));
 
       const listed = await sessions.listOf(1, clock.now(), 43_200_000);
       expect(listed.map((session) => session.sid)).toEqual(['b', 'a']);
@@ -327,11 +317,11 @@ describe('DatabaseSessionStore (SQLite)', () => {
     it('ends them all at once, moving the count once', async () => {
       await Promise.all([set('a1', 1), set('a2', 1), set('b', 2)]);
       await expect(count.read()).resolves.toBe(2);
-      await expect(sessions.destroyAllOf(1)).resolves.toBe(2);
+      await expect(count.destroyUserSessions(1)).resolves.toBe(2);
       await expect(count.read()).resolves.toBe(1);
       await expect(get('a1')).resolves.toBeNull();
       await expect(get('b')).resolves.not.toBeNull();
-      await expect(sessions.destroyAllOf(1)).resolves.toBe(0);
+      await expect(count.destroyUserSessions(1)).resolves.toBe(0);
       await expect(count.read()).resolves.toBe(1);
       await expect(count.recount(clock.now())).resolves.toBe(1);
     });
