@@ -64,6 +64,8 @@ WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/dist ./dist
+# The Kubernetes client, bundled into one file (scripts/bundle-kubernetes-client.mjs): the
+# package itself is a devDependency, so the image carries the client once.
 COPY --from=build /app/vendor ./vendor
 # The embedded SQLite database (no DATABASE_URL, e.g. APP_ROLE=all for a demo) lives in data/.
 RUN mkdir data && chown 1000:1000 data
