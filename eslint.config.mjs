@@ -30,13 +30,19 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   prettier,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through src/config only.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through src/config only.',
+        },
       ],
     },
   },
@@ -69,6 +75,18 @@ export default tseslint.config(
                 'A platform folder ({{from.element.type}}) imports no feature ({{to.element.type}}): pass what it needs in from the feature or the composition root (src/*.ts).',
             },
             {
+              from: { element: { type: 'common' } },
+              disallow: {
+                to: {
+                  element: {
+                    type: [...PLATFORM_FOLDERS, ...FEATURE_FOLDERS].filter((f) => f !== 'common'),
+                  },
+                },
+              },
+              message:
+                'common/ is the bottom layer: it imports no other folder of src ({{to.element.type}}).',
+            },
+            {
               from: { element: { type: 'operator' } },
               disallow: { to: { element: { type: API_FEATURES } } },
               message:
@@ -86,7 +104,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through src/config only.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through src/config only.',
+        },
         { object: 'Date', property: 'now', message: CLOCK_MESSAGE },
       ],
       'no-restricted-globals': [
@@ -96,9 +118,13 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: CLOCK_MESSAGE },
         {
-          selector: "MemberExpression[object.name=/^(globalThis|global)$/][property.name=/^(setTimeout|setInterval)$/]",
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: CLOCK_MESSAGE,
+        },
+        {
+          selector:
+            'MemberExpression[object.name=/^(globalThis|global)$/][property.name=/^(setTimeout|setInterval)$/]',
           message: CLOCK_MESSAGE,
         },
       ],
@@ -109,7 +135,10 @@ export default tseslint.config(
     files: ['src/config/**/*.ts'],
     ignores: ['src/**/*.spec.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: CLOCK_MESSAGE }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: CLOCK_MESSAGE },
+      ],
     },
   },
 );
