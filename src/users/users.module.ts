@@ -7,10 +7,7 @@ import { UsersService } from './users.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
-  providers: [
-    UsersService,
-    { provide: UsersRepository, useClass: TypeormUsersRepository },
-  ],
+  providers: [UsersService, { provide: UsersRepository, useClass: TypeormUsersRepository }],
   exports: [UsersService],
 })
 export class UsersModule {}
