@@ -1,5 +1,5 @@
-// A CPU profile of the api under load, and its summary (issue 14 item 4: profile before
-// taking costs out). Starts the built api with `--cpu-prof` on a scratch database, then
+// A CPU profile of the api under load, and its summary (docs/benchmarks.md, "CPU profiles").
+// Starts the built api with `--cpu-prof` on a scratch database, then
 // loads one endpoint with autocannon at 16 connections: `me` (GET /auth/me with one logged-in
 // user) or `login` (POST /auth/login, 3,000 users with the app's argon2id hash, round-robin).
 // Stops the api (Node writes the .cpuprofile at exit) and writes where the time went during

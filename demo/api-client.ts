@@ -3,7 +3,7 @@ import type { WireDecision } from '../dashboard/src/api.js';
 /** A decision as GET /scaling/decisions answers it (declared once, with the dashboard's). */
 export type DecisionItem = WireDecision;
 
-/** The parts of the api's answers the demo reads (README, "REST API"). */
+/** The parts of the api's answers the demo reads (docs/rest-api.md). */
 export interface ScalingStatus {
   activeUsers: number | null;
   desiredReplicas: number | null;

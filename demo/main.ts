@@ -7,7 +7,7 @@
 //   --down       stop and remove what a demo started (the state file lists it); with --ci,
 //                what a --ci run left behind (it removes everything itself unless killed)
 // Environment: KUBECONFIG, DATABASE_URL, KIADA_CLUSTER_DIR, KIADA_DEMO_DIR, KIADA_DEMO_NAMESPACE,
-// KIADA_DEMO_PORT (demo/settings.ts). README.md, "Quick start", shows what it prints.
+// KIADA_DEMO_PORT (demo/settings.ts). docs/demo.md shows what it prints.
 import { killAllApps } from '../test/support/app-process.js';
 import { DemoError } from './demo-error.js';
 import { endStatus, print, say } from './say.js';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one test command (README, .ci/run): installs what the tests need, then runs lint,
+# The one test command (README.md, docs/testing.md, .ci/run): installs what the tests need, then runs lint,
 # prettier --check, unit tests, the MariaDB e2e suite, the suites against a real Kubernetes API server, the
 # demo (`npm run demo -- --ci`), and the container image check (built with buildah, run with podman, no Docker engine).
 # MariaDB and the cluster are started once and shared by the e2e suite and the image check.

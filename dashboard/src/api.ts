@@ -1,4 +1,4 @@
-/** The JSON the api serves (README, "Dashboard"); times are RFC 3339 strings. */
+/** The JSON the api serves (docs/rest-api.md, docs/dashboard.md); times are RFC 3339 strings. */
 
 export interface WirePoint {
   at: string;

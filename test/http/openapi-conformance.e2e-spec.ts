@@ -52,7 +52,7 @@ function seedOf(run: SchemathesisRun): string {
   return /^Seed: (\d+)$/m.exec(run.output)?.[1] ?? String(run.report.seed);
 }
 
-/** A run's figures, printed for the record (README, "Tests"). */
+/** A run's figures, printed for the record (docs/testing.md, "OpenAPI conformance"). */
 function summary(name: string, run: SchemathesisRun): string {
   const { report } = run;
   const findings = report.failures.reduce((sum, failure) => sum + failure.count, 0);

@@ -1,7 +1,7 @@
 // Nest 12 on Express against Nest 12 on Fastify: one route (GET /me, a small JSON object),
 // no middleware, loaded by autocannon (16 connections, 8 s after 2 s of warm-up), twice each;
 // prints requests/s, p99 and the server's CPU per request (/proc/<pid>/stat). The measured
-// reason for the Express/Fastify decision in docs/benchmarks.md (issue 14 item 4). Not part
+// reason for the Express/Fastify decision (docs/decisions/0005-fastify-not-express.md). Not part
 // of the project's dependencies: run it in an empty directory of its own:
 //   npm init -y && npm pkg set type=module
 //   npm install @nestjs/core@12 @nestjs/common@12 @nestjs/platform-express@12 \
