@@ -23,7 +23,7 @@ const operatorModules = async (): Promise<FeatureModule[]> => [
 ];
 
 /**
- * The feature modules each APP_ROLE runs (README, "roles"): `api` serves auth and scaling,
+ * The feature modules each APP_ROLE runs (docs/architecture.md, "Roles"): `api` serves auth and scaling,
  * `operator` reconciles, `all` runs both in one process; `migrate` never gets here (main.ts
  * applies the migrations and exits). Imported on demand, so a process loads only its role's
  * code: the operator holds no TypeORM, passport or argon2 (tens of MB of RSS).

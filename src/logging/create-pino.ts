@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/index.js';
  * reconciles or requests no longer waits in one write() per line. pino flushes what is left
  * on process exit, and configure-http-app.ts stops through process.exit (enableShutdownHooks'
  * useProcessExit) so a SIGTERM flushes too; only a SIGKILL can lose the lines of the write in
- * flight (README, "No nestjs-pino").
+ * flight (docs/decisions/0013-pino-without-nestjs-pino.md).
  */
 export function createPino(log: AppConfig['log']): Logger {
   if (log.format === 'pretty' && prettyAvailable()) {

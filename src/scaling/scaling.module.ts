@@ -16,7 +16,7 @@ import { ServiceCountWriter } from './service-count.writer.js';
 import { ScalingTimeline } from './timeline/scaling-timeline.service.js';
 
 /**
- * Active users -> tier policy -> stabilization -> KiadaServiceCount (README, "How a login
+ * Active users -> tier policy -> stabilization -> KiadaServiceCount (docs/architecture.md, "How a login
  * becomes replicas"). Reads the count and auth events from SessionsModule.
  */
 @Module({
