@@ -1,3 +1,4 @@
+import type { DatabaseSslMode } from './database-tls.js';
 import type { AppRole } from './environment-variables.js';
 
 /** One tier of the policy: fewer than `belowUsers` active users -> `replicas`. */
@@ -14,12 +15,22 @@ export interface ScalingPolicyConfig {
   maxReplicas: number;
 }
 
+/** TLS to the MySQL server (DATABASE_SSL_MODE, DATABASE_SSL_CA). */
+export interface DatabaseTlsConfig {
+  mode: DatabaseSslMode;
+  /** Where the CA came from, for messages. Unset: Node.js's own trusted CAs. */
+  caPath?: string;
+  /** The CA certificate(s), PEM, read at start-up. */
+  ca?: string;
+}
+
 export interface DatabaseConfig {
   /** `mysql` when DATABASE_URL is set, else the embedded SQLite file. */
   type: 'mysql' | 'better-sqlite3';
   url?: string;
   sqlitePath: string;
   migrate: boolean;
+  tls: DatabaseTlsConfig;
 }
 
 export interface AppConfig {

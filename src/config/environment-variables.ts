@@ -13,6 +13,8 @@ import {
   MinLength,
 } from 'class-validator';
 
+import { DATABASE_SSL_MODES, type DatabaseSslMode } from './database-tls.js';
+
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
   const normalized = value.trim().toLowerCase();
@@ -44,6 +46,8 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^(mysql|mariadb):\/\/[^/]+\/[^/?]+(\?.*)?$/) DATABASE_URL?: string;
   @IsOptional() @IsString() @MinLength(1) DATABASE_SQLITE_PATH?: string;
   @IsOptional() @Transform(toBoolean) @IsBoolean() DATABASE_MIGRATE?: boolean;
+  @IsOptional() @IsIn(DATABASE_SSL_MODES) DATABASE_SSL_MODE?: DatabaseSslMode;
+  @IsOptional() @IsString() @MinLength(1) DATABASE_SSL_CA?: string;
 
   @IsOptional() @IsString() @MinLength(32) SESSION_SECRET?: string;
   @IsOptional()

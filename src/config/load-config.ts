@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { AppConfig } from './app-config.js';
 import { ConfigError } from './config-error.js';
+import { loadDatabaseTls } from './database-tls.js';
 import { EnvironmentVariables } from './environment-variables.js';
 import { DEFAULT_STEP_USERS, DEFAULT_TIERS, parseTiers, validatePolicy } from './scaling-tiers.js';
 
@@ -13,6 +14,7 @@ const HINTS: Record<string, string> = {
   PORT: 'must be an integer port from 1 to 65535',
   HOST: 'must be an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0',
   DATABASE_URL: 'must look like mysql://user:password@host:3306/database',
+  DATABASE_SSL_MODE: 'must be one of disable, require, verify-ca, verify-full',
   SESSION_SECRET: 'must be at least 32 characters',
   SESSION_TTL_SECONDS: 'must be an integer from 60 to 2592000 (30 days)',
   SESSION_TOUCH_AFTER_SECONDS: 'must be an integer from 0 to 86400 (0: every request writes)',
@@ -141,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       url: vars.DATABASE_URL,
       sqlitePath: vars.DATABASE_SQLITE_PATH ?? 'data/kiada-autoscaler.sqlite',
       migrate: vars.DATABASE_MIGRATE ?? true,
+      tls: loadDatabaseTls(vars.DATABASE_SSL_MODE, vars.DATABASE_SSL_CA, vars.DATABASE_URL),
     },
     session: {
       secret: vars.SESSION_SECRET ?? randomBytes(32).toString('hex'),

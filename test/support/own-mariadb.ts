@@ -19,12 +19,20 @@ export interface OwnMariadb {
   remove(): Promise<void>;
 }
 
+export interface OwnMariadbOptions {
+  /** More mysqld options, e.g. TLS (`--ssl-cert=...`, `--require-secure-transport=ON`). */
+  serverArgs?: string[];
+}
+
 /**
  * A MariaDB server of one test's own (test/support/mariadb.sh on a free port and a data
- * directory of its own), for tests that kill the database: the shared server of the other
- * suites is never touched.
+ * directory of its own), for tests that kill the database or configure it their way: the
+ * shared server of the other suites is never touched.
  */
-export async function startOwnMariadb(name: string): Promise<OwnMariadb> {
+export async function startOwnMariadb(
+  name: string,
+  { serverArgs = [] }: OwnMariadbOptions = {},
+): Promise<OwnMariadb> {
   const port = await freePort();
   // In /tmp itself, not the run's private TMPDIR: mariadbd runs as the mysql user.
   const dataDir = `/tmp/kiada-e2e-mariadb-${name}-${process.pid}`;
@@ -36,6 +44,7 @@ export async function startOwnMariadb(name: string): Promise<OwnMariadb> {
     TEST_DB_DIR: dataDir,
     // Every acknowledged commit must survive the SIGKILL of the test.
     TEST_DB_FLUSH_LOG_AT_COMMIT: '2',
+    TEST_DB_SERVER_ARGS: serverArgs.join(' '),
   };
   const start = async () => {
     const { stdout } = await run('bash', ['test/support/mariadb.sh'], { env });
