@@ -53,6 +53,12 @@ async function start(
     await runMigrations(config.database);
     return;
   }
+  if (config.role === 'secrets') {
+    // No HTTP server: create the chart's generated Secret, then exit (a hook Job).
+    const { runSecretsRole } = await import('./secrets/run-secrets-role.js');
+    await runSecretsRole(config, logger);
+    return;
+  }
   if (config.session.secretGenerated && config.role !== 'operator') {
     logger.warn(
       'SESSION_SECRET is not set: using a random secret, so sessions end when this process stops',

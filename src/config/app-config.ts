@@ -33,6 +33,15 @@ export interface DatabaseConfig {
   tls: DatabaseTlsConfig;
 }
 
+/** The Secret the `secrets` role creates once (GENERATED_SECRET_*). */
+export interface GeneratedSecretConfig {
+  namespace: string;
+  name: string;
+  keys: string[];
+  /** Secrets whose same-named keys seed a key that is missing (what was kept before). */
+  adoptFrom: string[];
+}
+
 export interface AppConfig {
   role: AppRole;
   production: boolean;
@@ -99,6 +108,8 @@ export interface AppConfig {
     concurrency: number;
     identity: string;
   };
+  /** Set for APP_ROLE=secrets only. */
+  generatedSecret?: GeneratedSecretConfig;
   kubernetes: {
     kubeconfigPath?: string;
     /** Who this process is in the Events it records: component by role, instance = the pod. */

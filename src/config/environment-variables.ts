@@ -26,7 +26,7 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
-export const APP_ROLES = ['api', 'operator', 'all', 'migrate'] as const;
+export const APP_ROLES = ['api', 'operator', 'all', 'migrate', 'secrets'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
 /**
@@ -160,6 +160,13 @@ export class EnvironmentVariables {
   OPERATOR_RESYNC_SECONDS?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(64) OPERATOR_CONCURRENCY?: number;
   @IsOptional() @IsString() @MinLength(1) POD_NAME?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/)
+  GENERATED_SECRET_NAMESPACE?: string;
+  @IsOptional() @Matches(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/) GENERATED_SECRET_NAME?: string;
+  @IsOptional() @IsString() GENERATED_SECRET_KEYS?: string;
+  @IsOptional() @IsString() GENERATED_SECRET_ADOPT_FROM?: string;
 
   @IsOptional() @IsString() KUBECONFIG?: string;
 }

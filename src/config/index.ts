@@ -2,6 +2,7 @@ export type {
   AppConfig,
   DatabaseConfig,
   DatabaseTlsConfig,
+  GeneratedSecretConfig,
   ScalingPolicyConfig,
   ScalingTier,
 } from './app-config.js';
