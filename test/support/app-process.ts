@@ -182,9 +182,19 @@ export async function migrateDatabase(
 export async function runMigrateRole(
   env: Record<string, string>,
 ): Promise<{ exitCode: number; output: string }> {
+  return runToEnd(migrateEnv(env));
+}
+
+/**
+ * Runs `node dist/main.js` in a role that exits by itself (migrate, secrets) with exactly
+ * `env` (and PATH), to its end: its exit code and all it printed.
+ */
+export async function runToEnd(
+  env: Record<string, string>,
+): Promise<{ exitCode: number; output: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['dist/main.js'], {
-      env: migrateEnv(env),
+      env: { PATH: process.env.PATH ?? '', ...env },
     });
     return { exitCode: 0, output: stdout + stderr };
   } catch (error) {
