@@ -191,9 +191,10 @@ export async function runMigrateRole(
  */
 export async function runToEnd(
   env: Record<string, string>,
+  nodeArgs: string[] = [],
 ): Promise<{ exitCode: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['dist/main.js'], {
+    const { stdout, stderr } = await run(process.execPath, [...nodeArgs, 'dist/main.js'], {
       env: { PATH: process.env.PATH ?? '', ...env },
     });
     return { exitCode: 0, output: stdout + stderr };
