@@ -1,6 +1,6 @@
-import { ConfigError } from './config-error.js';
 import { loadDatabaseTls } from './database-tls.js';
 import { loadConfig } from './load-config.js';
+import { configErrorOf } from './testing/config-error-of.js';
 
 /** A self-signed test CA (P-256), only ever parsed. */
 const CA_PEM = `-----BEGIN CERTIFICATE-----
@@ -28,17 +28,6 @@ const readFile = (path: string): string => {
     code: 'ENOENT',
   });
 };
-
-/** The one-line ConfigError `load` throws. */
-function failure(load: () => unknown): ConfigError {
-  try {
-    load();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadDatabaseTls', () => {
   it('is off by default, as the MySQL driver is', () => {
@@ -132,7 +121,7 @@ describe('loadDatabaseTls', () => {
         'must be one of disable, require, verify-ca, verify-full',
       ],
     ])('%s', (_case, load, variable, words) => {
-      const error = failure(load);
+      const error = configErrorOf(load);
       expect(error.variable).toBe(variable);
       expect(error.message).toContain(words);
       expect(error.message).not.toContain('\n');

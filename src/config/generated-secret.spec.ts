@@ -1,5 +1,5 @@
-import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
+import { configErrorOf } from './testing/config-error-of.js';
 
 const ROLE = {
   APP_ROLE: 'secrets',
@@ -8,15 +8,7 @@ const ROLE = {
   GENERATED_SECRET_KEYS: 'session-secret, mysql-password,mysql-password',
 };
 
-function failure(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
-}
+const failure = (env: Record<string, string>) => configErrorOf(() => loadConfig(env));
 
 describe('the secrets role configuration (GENERATED_SECRET_*)', () => {
   it('reads the Secret, its keys (once each) and the Secrets to adopt values from', () => {
