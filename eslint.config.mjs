@@ -15,8 +15,16 @@ export const PLATFORM_FOLDERS = [
   'metrics',
   'kubernetes',
 ];
-/** One folder per feature (users, auth, sessions, scaling, operator, dashboard). */
-export const FEATURE_FOLDERS = ['auth', 'users', 'sessions', 'scaling', 'operator', 'dashboard'];
+/** One folder per feature (users, auth, sessions, scaling, operator, dashboard, secrets). */
+export const FEATURE_FOLDERS = [
+  'auth',
+  'users',
+  'sessions',
+  'scaling',
+  'operator',
+  'dashboard',
+  'secrets',
+];
 /** What the operator role must never load: the api's features. */
 const API_FEATURES = ['auth', 'users', 'sessions', 'scaling'];
 

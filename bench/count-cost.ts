@@ -39,6 +39,7 @@ export async function countCostBenchmark({ sizes, runs = 5 }: { sizes: number[];
         url: databaseUrl,
         sqlitePath: '',
         migrate: false,
+        tls: { mode: 'disable' },
       }),
     );
     await dataSource.initialize();

@@ -1,3 +1,4 @@
+import type { DatabaseSslMode } from './database-tls.js';
 import type { AppRole } from './environment-variables.js';
 
 /** One tier of the policy: fewer than `belowUsers` active users -> `replicas`. */
@@ -14,12 +15,31 @@ export interface ScalingPolicyConfig {
   maxReplicas: number;
 }
 
+/** TLS to the MySQL server (DATABASE_SSL_MODE, DATABASE_SSL_CA). */
+export interface DatabaseTlsConfig {
+  mode: DatabaseSslMode;
+  /** Where the CA came from, for messages. Unset: Node.js's own trusted CAs. */
+  caPath?: string;
+  /** The CA certificate(s), PEM, read at start-up. */
+  ca?: string;
+}
+
 export interface DatabaseConfig {
   /** `mysql` when DATABASE_URL is set, else the embedded SQLite file. */
   type: 'mysql' | 'better-sqlite3';
   url?: string;
   sqlitePath: string;
   migrate: boolean;
+  tls: DatabaseTlsConfig;
+}
+
+/** The Secret the `secrets` role creates once (GENERATED_SECRET_*). */
+export interface GeneratedSecretConfig {
+  namespace: string;
+  name: string;
+  keys: string[];
+  /** Secrets whose same-named keys seed a key that is missing (what was kept before). */
+  adoptFrom: string[];
 }
 
 export interface AppConfig {
@@ -88,6 +108,8 @@ export interface AppConfig {
     concurrency: number;
     identity: string;
   };
+  /** Set for APP_ROLE=secrets only. */
+  generatedSecret?: GeneratedSecretConfig;
   kubernetes: {
     kubeconfigPath?: string;
     /** Who this process is in the Events it records: component by role, instance = the pod. */

@@ -13,6 +13,8 @@ import {
   MinLength,
 } from 'class-validator';
 
+import { DATABASE_SSL_MODES, type DatabaseSslMode } from './database-tls.js';
+
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
   const normalized = value.trim().toLowerCase();
@@ -24,7 +26,7 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
-export const APP_ROLES = ['api', 'operator', 'all', 'migrate'] as const;
+export const APP_ROLES = ['api', 'operator', 'all', 'migrate', 'secrets'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
 /**
@@ -44,6 +46,8 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^(mysql|mariadb):\/\/[^/]+\/[^/?]+(\?.*)?$/) DATABASE_URL?: string;
   @IsOptional() @IsString() @MinLength(1) DATABASE_SQLITE_PATH?: string;
   @IsOptional() @Transform(toBoolean) @IsBoolean() DATABASE_MIGRATE?: boolean;
+  @IsOptional() @IsIn(DATABASE_SSL_MODES) DATABASE_SSL_MODE?: DatabaseSslMode;
+  @IsOptional() @IsString() @MinLength(1) DATABASE_SSL_CA?: string;
 
   @IsOptional() @IsString() @MinLength(32) SESSION_SECRET?: string;
   @IsOptional()
@@ -156,6 +160,13 @@ export class EnvironmentVariables {
   OPERATOR_RESYNC_SECONDS?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(64) OPERATOR_CONCURRENCY?: number;
   @IsOptional() @IsString() @MinLength(1) POD_NAME?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/)
+  GENERATED_SECRET_NAMESPACE?: string;
+  @IsOptional() @Matches(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/) GENERATED_SECRET_NAME?: string;
+  @IsOptional() @IsString() GENERATED_SECRET_KEYS?: string;
+  @IsOptional() @IsString() GENERATED_SECRET_ADOPT_FROM?: string;
 
   @IsOptional() @IsString() KUBECONFIG?: string;
 }

@@ -1,16 +1,8 @@
-import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
+import { configErrorOf } from './testing/config-error-of.js';
 
 /** The one-line message loadConfig throws for `env`. */
-function failure(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
-}
+const failure = (env: Record<string, string>) => configErrorOf(() => loadConfig(env));
 
 describe('loadConfig', () => {
   describe('defaults', () => {

@@ -4,15 +4,20 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { AppConfig } from './app-config.js';
 import { ConfigError } from './config-error.js';
+import { loadDatabaseTls } from './database-tls.js';
 import { EnvironmentVariables } from './environment-variables.js';
+import { loadGeneratedSecret } from './generated-secret.js';
 import { DEFAULT_STEP_USERS, DEFAULT_TIERS, parseTiers, validatePolicy } from './scaling-tiers.js';
 
 const HINTS: Record<string, string> = {
-  APP_ROLE: 'must be one of api, operator, all, migrate',
+  APP_ROLE: 'must be one of api, operator, all, migrate, secrets',
   NODE_ENV: 'must be one of development, production, test',
   PORT: 'must be an integer port from 1 to 65535',
   HOST: 'must be an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0',
   DATABASE_URL: 'must look like mysql://user:password@host:3306/database',
+  DATABASE_SSL_MODE: 'must be one of disable, require, verify-ca, verify-full',
+  GENERATED_SECRET_NAMESPACE: 'must be a namespace name (lower-case letters, digits and "-")',
+  GENERATED_SECRET_NAME: 'must be a Secret name (lower-case letters, digits, "-" and ".")',
   SESSION_SECRET: 'must be at least 32 characters',
   SESSION_TTL_SECONDS: 'must be an integer from 60 to 2592000 (30 days)',
   SESSION_TOUCH_AFTER_SECONDS: 'must be an integer from 0 to 86400 (0: every request writes)',
@@ -34,6 +39,7 @@ const EVENT_COMPONENTS: Record<AppConfig['role'], string> = {
   operator: 'kiada-autoscaler-operator',
   all: 'kiada-autoscaler',
   migrate: 'kiada-autoscaler',
+  secrets: 'kiada-autoscaler',
 };
 
 /**
@@ -141,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       url: vars.DATABASE_URL,
       sqlitePath: vars.DATABASE_SQLITE_PATH ?? 'data/kiada-autoscaler.sqlite',
       migrate: vars.DATABASE_MIGRATE ?? true,
+      tls: loadDatabaseTls(vars.DATABASE_SSL_MODE, vars.DATABASE_SSL_CA, vars.DATABASE_URL),
     },
     session: {
       secret: vars.SESSION_SECRET ?? randomBytes(32).toString('hex'),
@@ -179,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       concurrency: vars.OPERATOR_CONCURRENCY ?? DEFAULT_OPERATOR_CONCURRENCY,
       identity: instance,
     },
+    ...(role === 'secrets' ? { generatedSecret: loadGeneratedSecret(vars) } : {}),
     kubernetes: {
       kubeconfigPath: vars.KUBECONFIG,
       eventSource: { component: EVENT_COMPONENTS[role], instance },

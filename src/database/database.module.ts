@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/index.js';
+import { describeConnectionFailure } from './database-connection-failure.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 
 @Module({
@@ -16,6 +17,8 @@ import { buildDataSourceOptions } from './data-source-options.js';
           migrationsRun: database.migrate,
           retryAttempts: 10,
           retryDelay: 2000,
+          // TLS set up wrong, or credentials refused: no wait cures it (main.ts says why).
+          toRetry: (error: unknown) => describeConnectionFailure(error, database) === undefined,
         };
       },
     }),

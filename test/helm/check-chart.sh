@@ -3,6 +3,10 @@
 # helm-unittest) do not cover. No cluster needed:
 #   - the README's values table is in sync with values.yaml, every value documented;
 #   - `helm lint --strict` with the default, the external-database and the all-features values;
+#   - the same values render the same objects: `helm template` twice, diffed (GitOps tools
+#     such as Argo CD render with `helm template`, where nothing random may appear), and no
+#     template calls a function whose output changes between renders (rand*, uuidv4, now,
+#     gen*: two quick renders could still agree);
 #   - the monitoring names only metrics the app exports (test/helm/metrics-contract.cjs on
 #     the all-features render: the PrometheusRule's alerts and the dashboard JSON, which
 #     must parse);
@@ -72,6 +76,28 @@ lint() { # <name> [args...]
 lint "helm lint --strict (default values)"
 lint "helm lint --strict (external database)" -f "$VALUES/external-database.yaml"
 lint "helm lint --strict (every optional feature on)" -f "$VALUES/all-features.yaml"
+
+# --- the same render twice ------------------------------------------------------------------
+same_render() { # <values file or ""> : two renders, byte for byte
+  local values=() first second
+  [[ -n $1 ]] && values=(-f "$1")
+  first=$("$HELM" template "$RELEASE" "$CHART" --namespace "$NAMESPACE" --kube-version "$KUBE_VERSION" "${values[@]}") || return
+  second=$("$HELM" template "$RELEASE" "$CHART" --namespace "$NAMESPACE" --kube-version "$KUBE_VERSION" "${values[@]}") || return
+  diff <(printf '%s\n' "$first") <(printf '%s\n' "$second")
+}
+check "helm template twice: the same output (default values)" same_render ""
+check "helm template twice: the same output (every optional feature on)" same_render "$VALUES/all-features.yaml"
+check "helm template twice: the same output (external database, generated session secret)" \
+  same_render "$VALUES/external-database-generated.yaml"
+# What differs between two renders even when two quick ones agree: random values, generated
+# keys, the clock. (lookup is allowed: it reads nothing under `helm template`, the same each time.)
+changing=$(grep -nE '\{\{[^}]*\b(rand(AlphaNum|Alpha|Numeric|Ascii|Bytes|Int)|uuidv4|now|date(InZone|Modify)?|unixEpoch|genPrivateKey|genCA|genSelfSignedCert|genSignedCert|htpasswd|bcrypt|derivePassword)\b' \
+  "$CHART"/templates/*.yaml "$CHART"/templates/*.tpl "$CHART"/templates/*.txt "$CHART"/templates/tests/*.yaml || true)
+if [[ -z $changing ]]; then
+  pass "no template calls a random, key-generating or clock function"
+else
+  fail "no template calls a random, key-generating or clock function" "$changing"
+fi
 
 # --- monitoring contract -------------------------------------------------------------------------
 all=$tmp/all-features.yaml

@@ -1,4 +1,4 @@
-import { migrateDatabase, startApp, type AppProcess } from '../support/app-process.js';
+import { migrateDatabase, runToEnd, startApp, type AppProcess } from '../support/app-process.js';
 import { dropDatabase, freshDatabase } from '../support/database.js';
 import { recordLoadedModules, type ModuleRecorder } from '../support/loaded-modules.js';
 import { TEST_SESSION_SECRET } from '../support/nest-app.js';
@@ -54,5 +54,36 @@ describe('what each role loads (the built app)', () => {
     const loaded = recorder.loaded();
     expect(loaded.some((url) => url.includes(SWAGGER))).toBe(true);
     expect(loaded.filter((url) => url.includes(CLIENT_PACKAGE))).toEqual([]);
+  });
+
+  it('the secrets role loads its own code and the bundled client, no database, auth or swagger', async () => {
+    recorder = recordLoadedModules();
+    // No cluster: it fails on its first call, having loaded all it runs with.
+    const result = await runToEnd(
+      {
+        APP_ROLE: 'secrets',
+        KUBECONFIG: '/dev/null',
+        GENERATED_SECRET_NAMESPACE: 'kiada',
+        GENERATED_SECRET_NAME: 'kiada-autoscaler-generated',
+        GENERATED_SECRET_KEYS: 'session-secret',
+      },
+      recorder.nodeArgs,
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('the secrets role creates Secrets in a cluster');
+    const loaded = recorder.loaded();
+    expect(loaded.some((url) => url.includes('/dist/secrets/'))).toBe(true);
+    for (const heavy of [
+      '/node_modules/typeorm/',
+      '/node_modules/@node-rs/argon2',
+      '/node_modules/passport',
+      SWAGGER,
+    ]) {
+      expect({ heavy, loaded: loaded.filter((url) => url.includes(heavy)) }).toEqual({
+        heavy,
+        loaded: [],
+      });
+    }
+    expect(loaded.filter((url) => url.endsWith(CLIENT_BUNDLE))).toHaveLength(1);
   });
 });

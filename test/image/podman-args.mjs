@@ -19,8 +19,14 @@ function fail(message) {
   process.exit(1);
 }
 
-const input = JSON.parse(readFileSync(0, 'utf8'));
-const workloads = (input.kind === 'List' ? input.items : [input]).filter((o) => ['Deployment', 'Job'].includes(o.kind));
+// One object, a List, or objects one after the other (kubectl's output for a template that
+// renders several, e.g. the secrets Job with its ServiceAccount and RBAC).
+const objects = readFileSync(0, 'utf8')
+  .trim()
+  .split(/(?<=^})\n(?={)/m)
+  .map((chunk) => JSON.parse(chunk))
+  .flatMap((object) => (object.kind === 'List' ? object.items : [object]));
+const workloads = objects.filter((o) => ['Deployment', 'Job'].includes(o.kind));
 if (workloads.length !== 1) fail(`expected one Deployment or Job on stdin, got ${workloads.length}`);
 const workload = workloads[0];
 const pod = workload.spec.template.spec;

@@ -2,6 +2,8 @@
 # Runs the built image ($APP_IMAGE, build.sh) with podman the way the Helm chart's pod specs
 # run it, and checks that every role works inside it:
 #   migrate   exits 0 against MariaDB (the chart's hook Job)
+#   secrets   creates the generated Secret with its ServiceAccount (the chart's other hook Job);
+#             the api reads its SESSION_SECRET from there, as in the chart
 #   operator  reconciles the chart's KiadaServiceCount into the chart's `kiada` Deployment
 #   api       serves /docs and /dashboard, signs users up and logs them in, and writes the replica count:
 #             users logging in and out across a tier boundary scale `kiada` up and down.
@@ -41,7 +43,7 @@ WORK=$(mktemp -d /tmp/kiada-image-check.XXXXXX)
 CONTAINERS=()
 DATABASE_URL=""
 export DATABASE_URL SESSION_SECRET
-SESSION_SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+SESSION_SECRET=""
 
 cleanup() {
   local status=$?
@@ -149,11 +151,26 @@ status=$(image_podman wait "image-check-migrate-$SUFFIX")
 [[ $status == 0 ]] || image_die "the migrate role exited $status (expected 0)"
 image_log "  migrate exited 0: $(image_podman logs "image-check-migrate-$SUFFIX" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' | grep -o 'applied [0-9]* migration[^"]*' | head -n 1)"
 
+# --- secrets ---------------------------------------------------------------------------------
+# The Job's ServiceAccount, Role and RoleBinding as rendered (not the Job: podman runs it).
+render secrets-job.yaml | kubectl create --dry-run=client -o json -f - \
+  | node -e 'const t = require("node:fs").readFileSync(0, "utf8").trim().split(/(?<=^})\n(?={)/m).map(JSON.parse);
+      process.stdout.write(JSON.stringify({ apiVersion: "v1", kind: "List", items: t.filter((o) => o.kind !== "Job") }));' \
+  | kubectl apply --namespace "$NAMESPACE" -f - >/dev/null
+image_log "secrets: APP_ROLE=secrets creates the generated Secret with the Job's ServiceAccount"
+mount=/var/run/secrets/kubernetes.io/serviceaccount
+secrets_sa=$(service_account_dir "$RELEASE-kiada-autoscaler-secrets")
+run_role "image-check-secrets-$SUFFIX" secrets-job.yaml secrets "${in_cluster[@]}" --volume "$secrets_sa:$mount:ro"
+status=$(image_podman wait "image-check-secrets-$SUFFIX")
+[[ $status == 0 ]] || image_die "the secrets role exited $status (expected 0)"
+SESSION_SECRET=$(kubectl get secret "$RELEASE-kiada-autoscaler-generated" --namespace "$NAMESPACE" -o jsonpath='{.data.session-secret}' | base64 -d)
+[[ $SESSION_SECRET =~ ^[A-Za-z0-9]{48}$ ]] || image_die "the generated Secret holds no 48-character session-secret"
+image_log "  secrets exited 0: Secret $RELEASE-kiada-autoscaler-generated holds session-secret (48 characters)"
+
 # --- operator and api ------------------------------------------------------------------------
 image_log "operator and api: ServiceAccount tokens, API server $server"
 operator_sa=$(service_account_dir "$RELEASE-kiada-autoscaler-operator")
 api_sa=$(service_account_dir "$RELEASE-kiada-autoscaler-api")
-mount=/var/run/secrets/kubernetes.io/serviceaccount
 run_role "image-check-operator-$SUFFIX" operator-deployment.yaml operator "${in_cluster[@]}" --volume "$operator_sa:$mount:ro"
 run_role "image-check-api-$SUFFIX" api-deployment.yaml api "${in_cluster[@]}" --volume "$api_sa:$mount:ro"
 wait_ready "image-check-operator-$SUFFIX" "$OPERATOR_PORT"

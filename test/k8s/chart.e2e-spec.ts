@@ -1,12 +1,10 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { applyCrd, getServiceCount } from '../support/custom-resource.js';
 import { kubectl } from '../support/kubernetes.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
 import { CHART } from '../support/rbac.js';
+import { renderedObjects, type RenderedObject } from '../support/rendered-workloads.js';
 import { applyThirdPartyCrds } from '../support/third-party-crds.js';
 import { waitFor } from '../support/wait.js';
 
@@ -40,30 +38,10 @@ const KINDS = [
   'prometheusrules.monitoring.coreos.com',
 ];
 
-interface ManifestObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  [field: string]: unknown;
-}
-
 /** `kind.group/name`, as `kubectl get --output name` prints it. */
-function resourceName(object: ManifestObject): string {
+function resourceName(object: RenderedObject): string {
   const group = object.apiVersion.includes('/') ? `.${object.apiVersion.split('/')[0]}` : '';
   return `${object.kind.toLowerCase()}${group}/${object.metadata.name}`;
-}
-
-/** Objects kubectl prints one after the other as pretty JSON (each opens and closes at column 0). */
-function parseJsonStream(out: string): ManifestObject[] {
-  return out
-    .trim()
-    .split(/(?<=^})\n(?={)/m)
-    .map((chunk) => JSON.parse(chunk) as ManifestObject);
 }
 
 /** The fields of a Deployment these tests read. */
@@ -138,13 +116,9 @@ describe('Helm chart installed into a real API server', () => {
     );
 
     // The release's objects as Helm sent them, as plain JSON (kubectl reads them without the server)
-    const manifestFile = join(tmpdir(), `kiada-e2e-chart-${namespace}.yaml`);
-    writeFileSync(
-      manifestFile,
+    const rendered = await renderedObjects(
       (await helm('get', 'manifest', RELEASE, '--namespace', namespace)).stdout,
-    );
-    const rendered = parseJsonStream(
-      await kubectl('create', '--dry-run=client', '--output', 'json', '-f', manifestFile),
+      `chart-${namespace}`,
     );
     const names = rendered.map(resourceName);
     expect(names).toEqual(
@@ -172,7 +146,7 @@ describe('Helm chart installed into a real API server', () => {
       ]),
     );
 
-    const stored = await getJson<{ items: ManifestObject[] }>(namespace, ...names);
+    const stored = await getJson<{ items: RenderedObject[] }>(namespace, ...names);
     expect(stored.items.map(resourceName).sort()).toEqual([...names].sort());
     for (const object of rendered) {
       const found = stored.items.find((item) => resourceName(item) === resourceName(object));

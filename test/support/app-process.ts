@@ -143,16 +143,17 @@ export async function startApp(
   };
   if (!waitHealthy) return app;
   try {
-    await waitFor(
-      `${role} process on ${url}/healthz`,
-      async () => {
-        if (child.exitCode !== null) {
-          throw new Error(`exited with ${child.exitCode}:\n${app.output().slice(-3000)}`);
-        }
-        return (await fetch(`${url}/healthz`)).ok;
-      },
-      { timeoutMs: 60_000, intervalMs: 100 },
-    );
+    // A process that exits fails the start at once, with what it printed.
+    const exitedEarly = exited.then(() => {
+      throw new Error(`exited with ${child.exitCode}:\n${app.output().slice(-3000)}`);
+    });
+    await Promise.race([
+      waitFor(`${role} process on ${url}/healthz`, async () => (await fetch(`${url}/healthz`)).ok, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      }),
+      exitedEarly,
+    ]);
   } catch (error) {
     await app.kill();
     throw error;
@@ -161,14 +162,12 @@ export async function startApp(
 }
 
 /** Creates or updates the schema with the migrate role, as the chart's hook Job does. */
-export async function migrateDatabase(databaseUrl: string): Promise<void> {
+export async function migrateDatabase(
+  databaseUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<void> {
   const { stdout } = await run(process.execPath, ['dist/main.js'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      APP_ROLE: 'migrate',
-      DATABASE_URL: databaseUrl,
-      LOG_FORMAT: 'json',
-    },
+    env: migrateEnv({ DATABASE_URL: databaseUrl, ...extraEnv }),
   });
   // LOG_FORMAT holds in this role too (a log collector parses every line).
   const notJson = stdout.split('\n').filter((line) => line.trim() !== '' && !isJson(line));
@@ -177,6 +176,37 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
       `the migrate role printed a line that is not JSON with LOG_FORMAT=json: ${notJson[0]}`,
     );
   }
+}
+
+/** Runs the migrate role to its end, successful or not: its exit code and all it printed. */
+export async function runMigrateRole(
+  env: Record<string, string>,
+): Promise<{ exitCode: number; output: string }> {
+  return runToEnd(migrateEnv(env));
+}
+
+/**
+ * Runs `node dist/main.js` in a role that exits by itself (migrate, secrets) with exactly
+ * `env` (and PATH), to its end: its exit code and all it printed.
+ */
+export async function runToEnd(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<{ exitCode: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [...nodeArgs, 'dist/main.js'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    return { exitCode: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { exitCode: failed.code, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+  }
+}
+
+function migrateEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', APP_ROLE: 'migrate', LOG_FORMAT: 'json', ...env };
 }
 
 function isJson(line: string): boolean {

@@ -4,7 +4,8 @@
 #  - else install Debian's mariadb-server when absent, start mysqld on 127.0.0.1:${TEST_DB_PORT:-3306}
 #    without systemd (data in ${TEST_DB_DIR:-/var/lib/kiada-test-mariadb}), and create the test
 #    database and user. TEST_DB_PORT/TEST_DB_DIR start a second server of a test's own
-#    (test/support/own-mariadb.ts); TEST_DB_FLUSH_LOG_AT_COMMIT=2 makes commits survive a kill.
+#    (test/support/own-mariadb.ts); TEST_DB_FLUSH_LOG_AT_COMMIT=2 makes commits survive a kill;
+#    TEST_DB_SERVER_ARGS adds options to mysqld's command line (e.g. TLS: --ssl-cert=...).
 # Prints the URL to use on its last line: TEST_DATABASE_URL=mysql://...
 set -euo pipefail
 
@@ -18,6 +19,7 @@ DB_PASSWORD="${TEST_DB_PASSWORD:-kiada}"
 # 0 (the suites' default): fastest, loses up to a second of commits when the server is
 # killed; 2: every commit survives a killed server (tests that SIGKILL it).
 FLUSH_AT_COMMIT="${TEST_DB_FLUSH_LOG_AT_COMMIT:-0}"
+read -r -a SERVER_ARGS <<<"${TEST_DB_SERVER_ARGS:-}"
 URL="mysql://${DB_USER}:${DB_PASSWORD}@127.0.0.1:${PORT}/${DB_NAME}"
 
 log() { echo "[mariadb] $*" >&2; }
@@ -70,7 +72,7 @@ if ! alive; then
   nohup "$SERVER" --user=mysql --datadir="$DATA_DIR" --socket="$SOCKET" --pid-file="$RUN_DIR/mysqld.pid" \
     --bind-address=127.0.0.1 --port="$PORT" --skip-name-resolve \
     --innodb-flush-log-at-trx-commit="$FLUSH_AT_COMMIT" --innodb-buffer-pool-size=512M --max-connections=500 \
-    --log-error="$RUN_DIR/error.log" >/dev/null 2>&1 &
+    --log-error="$RUN_DIR/error.log" "${SERVER_ARGS[@]}" >/dev/null 2>&1 &
   for _ in $(seq 1 60); do
     alive && break
     sleep 1

@@ -7,8 +7,9 @@ import { sleep } from './wait.js';
 const run = promisify(execFile);
 
 export interface OwnMariadb {
-  /** mysql://kiada:kiada@127.0.0.1:<port>/kiada_test */
+  /** mysql://kiada:kiada@127.0.0.1:<port>/kiada_test (or the database and user asked for) */
   url: string;
+  port: number;
   /** Its Unix socket, where root logs in without a password (grants beyond the test user's). */
   socket: string;
   /** SIGKILL, no shutdown: what a crashed database server looks like. */
@@ -19,12 +20,24 @@ export interface OwnMariadb {
   remove(): Promise<void>;
 }
 
+export interface OwnMariadbOptions {
+  /** More mysqld options, e.g. TLS (`--ssl-cert=...`, `--require-secure-transport=ON`). */
+  serverArgs?: string[];
+  /** The database and the user (with all rights on it) made at start; default kiada_test, kiada/kiada. */
+  database?: string;
+  user?: string;
+  password?: string;
+}
+
 /**
  * A MariaDB server of one test's own (test/support/mariadb.sh on a free port and a data
- * directory of its own), for tests that kill the database: the shared server of the other
- * suites is never touched.
+ * directory of its own), for tests that kill the database or configure it their way: the
+ * shared server of the other suites is never touched.
  */
-export async function startOwnMariadb(name: string): Promise<OwnMariadb> {
+export async function startOwnMariadb(
+  name: string,
+  { serverArgs = [], database, user, password }: OwnMariadbOptions = {},
+): Promise<OwnMariadb> {
   const port = await freePort();
   // In /tmp itself, not the run's private TMPDIR: mariadbd runs as the mysql user.
   const dataDir = `/tmp/kiada-e2e-mariadb-${name}-${process.pid}`;
@@ -36,6 +49,10 @@ export async function startOwnMariadb(name: string): Promise<OwnMariadb> {
     TEST_DB_DIR: dataDir,
     // Every acknowledged commit must survive the SIGKILL of the test.
     TEST_DB_FLUSH_LOG_AT_COMMIT: '2',
+    TEST_DB_SERVER_ARGS: serverArgs.join(' '),
+    ...(database ? { TEST_DB_NAME: database } : {}),
+    ...(user ? { TEST_DB_USER: user } : {}),
+    ...(password ? { TEST_DB_PASSWORD: password } : {}),
   };
   const start = async () => {
     const { stdout } = await run('bash', ['test/support/mariadb.sh'], { env });
@@ -54,6 +71,7 @@ export async function startOwnMariadb(name: string): Promise<OwnMariadb> {
   const url = await start();
   return {
     url,
+    port,
     socket: `${dataDir}-run/mysqld.sock`,
     kill,
     restart: async () => {

@@ -51,6 +51,9 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: kiada-autoscaler
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -91,13 +94,33 @@ helm.sh/chart: {{ include "kiada-autoscaler.chart" . }}
 app.kubernetes.io/version: {{ .Values.kiada.image.tag | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: kiada-autoscaler
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
 {{/*
-The kiada-autoscaler image.
+The kiada-autoscaler image: repository@digest when image.digest is set (the tag is then
+ignored), else repository:tag.
 */}}
 {{- define "kiada-autoscaler.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Annotations of one of the chart's own pods: podAnnotations, then the component's own
+(which win on the same key), as YAML ("" when there are none).
+Usage: include "kiada-autoscaler.podAnnotations" (list . .Values.api.podAnnotations)
+*/}}
+{{- define "kiada-autoscaler.podAnnotations" -}}
+{{- $annotations := merge (deepCopy (index . 1 | default dict)) (deepCopy ((index . 0).Values.podAnnotations | default dict)) }}
+{{- with $annotations }}
+{{- toYaml . }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -127,10 +150,44 @@ Name of the operator's leader-election Lease.
 {{- end }}
 
 {{/*
-Secrets
+Secrets. What no value gives (the session secret, the bundled MySQL's passwords) lives in
+the generated Secret, which the secrets hook Job (secrets-job.yaml) creates once and never
+changes: nothing random is rendered, so `helm template` gives the same output every time.
 */}}
+{{- define "kiada-autoscaler.generatedSecretName" -}}
+{{- include "kiada-autoscaler.componentName" (list . "generated") }}
+{{- end }}
+
+{{- define "kiada-autoscaler.sessionSecretGenerated" -}}
+{{- if not (or .Values.session.secret .Values.session.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{- define "kiada-autoscaler.mysql.passwordsGenerated" -}}
+{{- if and .Values.mysql.enabled (not .Values.mysql.auth.existingSecret) (not .Values.mysql.auth.password) }}true{{ end }}
+{{- end }}
+
+{{/*
+The keys of the generated Secret, comma-separated ("" when every secret is given).
+*/}}
+{{- define "kiada-autoscaler.generatedSecretKeys" -}}
+{{- $keys := list }}
+{{- if include "kiada-autoscaler.sessionSecretGenerated" . }}
+{{- $keys = append $keys "session-secret" }}
+{{- end }}
+{{- if include "kiada-autoscaler.mysql.passwordsGenerated" . }}
+{{- $keys = concat $keys (list "mysql-password" "mysql-root-password") }}
+{{- end }}
+{{- join "," $keys }}
+{{- end }}
+
 {{- define "kiada-autoscaler.sessionSecretName" -}}
-{{- default (include "kiada-autoscaler.fullname" .) .Values.session.existingSecret }}
+{{- if .Values.session.existingSecret }}
+{{- .Values.session.existingSecret }}
+{{- else if .Values.session.secret }}
+{{- include "kiada-autoscaler.fullname" . }}
+{{- else }}
+{{- include "kiada-autoscaler.generatedSecretName" . }}
+{{- end }}
 {{- end }}
 
 {{- define "kiada-autoscaler.sessionSecretKey" -}}
@@ -146,21 +203,12 @@ session-secret
 {{- end }}
 
 {{- define "kiada-autoscaler.mysql.secretName" -}}
-{{- default (include "kiada-autoscaler.mysql.fullname" .) .Values.mysql.auth.existingSecret }}
-{{- end }}
-
-{{/*
-A value of a Secret that already exists in the cluster, or "" (install, `helm template`,
---dry-run). Keeps generated passwords stable across upgrades.
-Usage: include "kiada-autoscaler.existingSecretValue" (dict "ctx" . "name" "x" "key" "y")
-*/}}
-{{- define "kiada-autoscaler.existingSecretValue" -}}
-{{- $secret := lookup "v1" "Secret" .ctx.Release.Namespace .name }}
-{{- if $secret }}
-{{- $data := $secret.data | default dict }}
-{{- if hasKey $data .key }}
-{{- index $data .key | b64dec }}
-{{- end }}
+{{- if .Values.mysql.auth.existingSecret }}
+{{- .Values.mysql.auth.existingSecret }}
+{{- else if include "kiada-autoscaler.mysql.passwordsGenerated" . }}
+{{- include "kiada-autoscaler.generatedSecretName" . }}
+{{- else }}
+{{- include "kiada-autoscaler.mysql.fullname" . }}
 {{- end }}
 {{- end }}
 
@@ -211,6 +259,52 @@ externalUrlSecret: the Secret holding `database-url` when externalDatabase.url i
 {{- end }}
 
 {{/*
+TLS to the database (databaseTls) for the api and the migration Job: the environment, and
+the CA's volume and mount (read-only) when a CA is given.
+*/}}
+{{- define "kiada-autoscaler.databaseTls.caFile" -}}
+{{- if or .Values.databaseTls.ca.secretName .Values.databaseTls.ca.configMapName }}
+{{- printf "/etc/kiada-autoscaler/database-ca/%s" .Values.databaseTls.ca.key }}
+{{- end }}
+{{- end }}
+
+{{- define "kiada-autoscaler.databaseTls.env" -}}
+- name: DATABASE_SSL_MODE
+  value: {{ .Values.databaseTls.mode | quote }}
+{{- with include "kiada-autoscaler.databaseTls.caFile" . }}
+- name: DATABASE_SSL_CA
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+
+{{- define "kiada-autoscaler.databaseTls.volumeMount" -}}
+{{- if include "kiada-autoscaler.databaseTls.caFile" . }}
+- name: database-ca
+  mountPath: /etc/kiada-autoscaler/database-ca
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "kiada-autoscaler.databaseTls.volume" -}}
+{{- $ca := .Values.databaseTls.ca }}
+{{- if $ca.secretName }}
+- name: database-ca
+  secret:
+    secretName: {{ $ca.secretName }}
+    items:
+      - key: {{ $ca.key }}
+        path: {{ $ca.key }}
+{{- else if $ca.configMapName }}
+- name: database-ca
+  configMap:
+    name: {{ $ca.configMapName }}
+    items:
+      - key: {{ $ca.key }}
+        path: {{ $ca.key }}
+{{- end }}
+{{- end }}
+
+{{/*
 Cross-field rules that values.schema.json cannot say with a readable message.
 Included by every template that depends on them, so `helm template` fails early.
 */}}
@@ -226,6 +320,21 @@ Included by every template that depends on them, so `helm template` fails early.
 {{- end }}
 {{- if and .Values.session.secret .Values.session.existingSecret }}
 {{- fail "session: set only one of session.secret and session.existingSecret" }}
+{{- end }}
+{{- if ne (empty .Values.mysql.auth.password) (empty .Values.mysql.auth.rootPassword) }}
+{{- fail "mysql.auth: set both password and rootPassword, or neither (the chart then generates both once, in the generated Secret)" }}
+{{- end }}
+{{- range $key, $_ := .Values.commonLabels }}
+{{- if or (hasPrefix "app.kubernetes.io/" $key) (hasPrefix "helm.sh/" $key) }}
+{{- fail (printf "commonLabels: %s is a label the chart sets itself (app.kubernetes.io/*, helm.sh/*): pick another key" $key) }}
+{{- end }}
+{{- end }}
+{{- $ca := .Values.databaseTls.ca }}
+{{- if and $ca.secretName $ca.configMapName }}
+{{- fail "databaseTls.ca: set only one of secretName and configMapName" }}
+{{- end }}
+{{- if and (or $ca.secretName $ca.configMapName) (has .Values.databaseTls.mode (list "disable" "require")) }}
+{{- fail (printf "databaseTls.ca is set, but databaseTls.mode=%s does not verify the server with it: set databaseTls.mode=verify-full (or verify-ca)" .Values.databaseTls.mode) }}
 {{- end }}
 {{- if gt (int .Values.scaling.minReplicas) (int .Values.scaling.maxReplicas) }}
 {{- fail (printf "scaling.minReplicas (%d) must not be greater than scaling.maxReplicas (%d)" (int .Values.scaling.minReplicas) (int .Values.scaling.maxReplicas)) }}

@@ -8,6 +8,7 @@ export const IN_MEMORY_DATABASE: DatabaseConfig = {
   type: 'better-sqlite3',
   sqlitePath: ':memory:',
   migrate: true,
+  tls: { mode: 'disable' },
 };
 
 /**

@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpUser } from '../support/http-user.js';
+import { kubeClients, kubectl } from '../support/kubernetes.js';
+import { createNamespace, deleteNamespace } from '../support/namespaces.js';
+import { CHART } from '../support/rbac.js';
+import { helmTemplate } from '../support/rendered-workloads.js';
+import { waitFor } from '../support/wait.js';
+
+const RELEASE = 'kiada-autoscaler';
+const GENERATED = `${RELEASE}-generated`;
+const minute = 60_000;
+
+/** An image reference from KIADA_NODE_IMAGE_<name> (test/node/run.sh builds and loads them). */
+function image(name: string): { repository: string; tag: string; pullPolicy: 'Never' } {
+  const reference = process.env[`KIADA_NODE_IMAGE_${name}`];
+  if (!reference) {
+    throw new Error(
+      `KIADA_NODE_IMAGE_${name} is not set: run the real-node suites through test/node/run.sh`,
+    );
+  }
+  const colon = reference.lastIndexOf(':');
+  const tagged = colon > reference.lastIndexOf('/');
+  return {
+    repository: tagged ? reference.slice(0, colon) : reference,
+    tag: tagged ? reference.slice(colon + 1) : 'latest',
+    pullPolicy: 'Never',
+  };
+}
+
+/** `kubectl port-forward` to a Service, on a local port it picks. */
+async function portForward(
+  namespace: string,
+  service: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn('kubectl', ['port-forward', '-n', namespace, `service/${service}`, ':80'], {
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => (output += chunk.toString());
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const port = await waitFor(
+    `kubectl port-forward to ${service}`,
+    () => {
+      if (child.exitCode !== null) throw new Error(`kubectl port-forward exited: ${output}`);
+      return /Forwarding from 127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/**
+ * The GitOps install of test/k8s/gitops-install.e2e-spec.ts on a node that runs real
+ * containers: `helm template | kubectl apply` with default values but the images, a fresh
+ * render re-applied, the secrets Job run again (as Argo CD runs it at every sync), and the
+ * api pods restarted; a logged-in user stays logged in and the api ready. The kubelet runs
+ * the pods here, so nothing is emulated. Run by test/node/run.sh on a real node.
+ */
+describe('helm template | kubectl apply on a real node, re-applied with a fresh render', () => {
+  let namespace: string;
+  let rendered: string;
+  let forward: { url: string; child: ChildProcess } | undefined;
+  const user = { name: 'gitops-node-user', cookie: '' };
+
+  const values = () => {
+    const file = join(tmpdir(), `kiada-node-gitops-${process.pid}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        image: image('APP'),
+        mysql: { image: image('MARIADB') },
+        kiada: { image: image('KIADA') },
+        tests: { image: image('TOOLS') },
+      }),
+    );
+    return file;
+  };
+  const render = async () =>
+    helmTemplate(RELEASE, CHART, ['--namespace', namespace, '--include-crds', '-f', values()]);
+  const apply = async (yaml: string) => {
+    const file = join(tmpdir(), `kiada-node-gitops-render-${process.pid}.yaml`);
+    writeFileSync(file, yaml);
+    await kubectl('apply', '-n', namespace, '-f', file);
+  };
+  const wait = (what: string, ...args: string[]) =>
+    kubectl('wait', '-n', namespace, '--timeout=300s', `--for=${what}`, ...args);
+  const secretVersion = async () =>
+    (await kubeClients().core.readNamespacedSecret({ name: GENERATED, namespace })).metadata!
+      .resourceVersion;
+  const me = async () =>
+    (await fetch(`${forward!.url}/auth/me`, { headers: { cookie: user.cookie } })).status;
+
+  beforeAll(async () => {
+    namespace = await createNamespace('ksc-node-gitops');
+  });
+
+  afterAll(async () => {
+    forward?.child.kill();
+    if (namespace) await deleteNamespace(namespace);
+  });
+
+  it(
+    'installs with kubectl apply: the Jobs run, MySQL and the api get ready, a user logs in',
+    async () => {
+      rendered = await render();
+      expect(await render()).toBe(rendered);
+      await apply(rendered);
+      await wait('condition=complete', `job/${RELEASE}-secrets`);
+      await wait('condition=complete', `job/${RELEASE}-migrate`);
+      await wait('condition=available', `deployment/${RELEASE}-api`);
+      forward = await portForward(namespace, `${RELEASE}-api`);
+      const http = new HttpUser(forward.url, user.name);
+      await http.signUp();
+      await http.logIn();
+      user.cookie = http.sessionCookie;
+      expect(await me()).toBe(200);
+    },
+    10 * minute,
+  );
+
+  it(
+    're-applies a fresh render and runs the secrets Job again: the generated Secret stays as it is',
+    async () => {
+      const before = await secretVersion();
+      const fresh = await render();
+      expect(fresh).toBe(rendered);
+      // As Argo CD's BeforeHookCreation: the finished Job goes, the re-apply runs it again.
+      await kubectl('delete', 'job', '-n', namespace, `${RELEASE}-secrets`, '--wait=true');
+      await apply(fresh);
+      await wait('condition=complete', `job/${RELEASE}-secrets`);
+      expect(await secretVersion()).toBe(before);
+    },
+    5 * minute,
+  );
+
+  it(
+    'keeps the user logged in after the api pods restart, and the api reaches MySQL',
+    async () => {
+      forward?.child.kill();
+      await kubectl('rollout', 'restart', '-n', namespace, `deployment/${RELEASE}-api`);
+      await kubectl(
+        'rollout',
+        'status',
+        '-n',
+        namespace,
+        `deployment/${RELEASE}-api`,
+        '--timeout=300s',
+      );
+      forward = await portForward(namespace, `${RELEASE}-api`);
+      expect((await fetch(`${forward.url}/readyz`)).status).toBe(200);
+      expect(await me()).toBe(200);
+    },
+    5 * minute,
+  );
+});
