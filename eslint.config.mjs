@@ -63,14 +63,19 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     plugins: { boundaries },
     settings: {
-      'boundaries/elements': [...PLATFORM_FOLDERS, ...FEATURE_FOLDERS].map((folder) => ({
-        type: folder,
-        pattern: `src/${folder}`,
-      })),
+      'boundaries/elements': [
+        ...[...PLATFORM_FOLDERS, ...FEATURE_FOLDERS].map((folder) => ({
+          type: folder,
+          pattern: `src/${folder}`,
+        })),
+      ],
+      // The composition root: main.ts, app.module.ts and the files that wire features in.
+      'boundaries/files': [{ category: 'composition-root', pattern: 'src/*.ts' }],
       'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
       'import/resolver': { typescript: { project: 'tsconfig.json' } },
     },
     rules: {
+      'boundaries/no-unknown-files': 'error',
       'boundaries/dependencies': [
         'error',
         {

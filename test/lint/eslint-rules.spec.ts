@@ -59,6 +59,13 @@ describe('npm run lint: the rules that keep the architecture', () => {
     });
   });
 
+  it('refuses a file in a folder of src/ that is neither platform nor feature', async () => {
+    await expect(violations('src/helpers/fixture.ts', 'export const x = 1;')).resolves.toContain(
+      'boundaries/no-unknown-files',
+    );
+    await expect(violations('src/fixture.ts', 'export const x = 1;')).resolves.toEqual([]);
+  });
+
   describe('time only through the injected Clock', () => {
     it.each([
       ['Date.now()', 'no-restricted-properties'],
