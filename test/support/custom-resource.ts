@@ -13,14 +13,14 @@ import { isNotFound, kubeClients } from './kubernetes.js';
 import { waitFor } from './wait.js';
 
 /** The CRD as the chart installs it. */
-export const CRD_PATH = 'helm/kiada-autoscaler/crds/kiadaservicecounts.hanyang.ac.kr.yaml';
+export const CRD_PATH = 'helm/kiada-autoscaler/files/crds/kiadaservicecounts.hanyang.ac.kr.yaml';
 
 /** The watch/list path of the KiadaServiceCounts in `namespace`. */
 export function serviceCountsPath(namespace: string): string {
   return `/apis/${KSC_GROUP}/${KSC_VERSION}/namespaces/${namespace}/${KSC_PLURAL}`;
 }
 
-/** Creates (or updates) the CRD from the chart's crds/ file and waits until it is Established. */
+/** Creates (or updates) the CRD from the chart's file and waits until it is Established. */
 export async function applyCrd(): Promise<void> {
   const { extensions } = kubeClients();
   const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(CRD_PATH, 'utf8'));
