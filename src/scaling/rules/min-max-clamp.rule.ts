@@ -8,12 +8,12 @@ export const minMaxClampRule = defineRule({
     {
       code: 'ClampedToMin',
       description: 'minReplicas raised the answer',
-      label: 'min',
+      label: 'minimum',
     },
     {
       code: 'ClampedToMax',
       description: 'maxReplicas capped the answer',
-      label: 'max',
+      label: 'maximum',
     },
   ],
   evaluate(replicas, { policy: { minReplicas, maxReplicas } }) {

@@ -12,7 +12,7 @@ export const scaleDownHoldRule = defineRule({
     {
       code: 'ScaleDownHeld',
       description: 'fewer replicas are recommended; the scale-down window holds the higher value',
-      label: 'hold',
+      label: 'scale-down held',
     },
   ],
   evaluate(replicas, { scaleDownWindow, policy }) {
