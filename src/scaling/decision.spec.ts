@@ -1,5 +1,5 @@
 import { FakeClock } from '../common/testing/fake-clock.js';
-import { decide, sameDecision, traceOf } from './decision.js';
+import { decide, repeats, sameDecision, traceOf } from './decision.js';
 import type { ScalingPolicy } from './policy/scaling-policy.js';
 import type { UsersForecast } from './rules/scaling-rule.js';
 import { applyRules } from './rules/scaling-rules.js';
@@ -218,5 +218,13 @@ describe('decide', () => {
       message: 'Policy changed (spec.policy): 500 active users < 1,000: 2 replicas (was 2)',
       steps: [expect.objectContaining({ rule: 'tier', reason: 'TierMatched', replicas: 2 })],
     });
+  });
+
+  it('after a policy change, the same answer from the same rule is no new decision; another is', () => {
+    count(500);
+    const changed = count(500, { ...seed, minReplicas: 4 }, false, { policyChanged: 'resource' });
+    expect(changed).toMatchObject({ reason: 'PolicyChanged', ruleReason: 'ClampedToMin' });
+    expect(repeats(changed, count(600, { ...seed, minReplicas: 4 }))).toBe(true);
+    expect(repeats(changed, count(600, { ...seed, minReplicas: 5 }))).toBe(false);
   });
 });

@@ -60,6 +60,8 @@ export interface Decision {
   /** The desired replicas written into spec.kiadaServiceCount. */
   replicas: number;
   reason: DecisionReason;
+  /** The reason the rules gave, before PolicyChanged or Paused took its place. */
+  ruleReason: RuleReason;
   /** One line a person understands, e.g. "1,000 active users >= 1,000: 3 replicas (was 2)". */
   message: string;
 }
@@ -118,7 +120,8 @@ export function decide(input: DecisionInput): Decision {
   const base = countAgainstRange(recommendation, final, previous);
   const last = outcome.steps[outcome.steps.length - 1];
   const before = outcome.steps[outcome.steps.length - 2]?.replicas ?? final;
-  let reason = (last?.reason ?? 'TierMatched') as DecisionReason;
+  const ruleReason = (last?.reason ?? 'TierMatched') as RuleReason;
+  let reason: DecisionReason = ruleReason;
   let message: string;
   const holdUntil = reason === 'ScaleDownHeld' ? last.until : undefined;
   switch (reason) {
@@ -159,6 +162,7 @@ export function decide(input: DecisionInput): Decision {
     previousReplicas: previous,
     replicas: final,
     reason,
+    ruleReason,
     message,
   };
 }
@@ -180,4 +184,22 @@ export interface DecisionKey {
 
 export function sameDecision(a: DecisionKey, b: DecisionKey): boolean {
   return a.replicas === b.replicas && a.recommended === b.recommended && a.reason === b.reason;
+}
+
+/**
+ * Whether `next` says nothing new after `previous`: the same decision, or the same answer
+ * for the same rule after a policy change (PolicyChanged names the change, not a rule, so
+ * the next count giving what it gave is no new decision).
+ */
+export function repeats(previous: Decision, next: Decision): boolean {
+  const key = (decision: Decision, reason: string): DecisionKey => ({
+    replicas: decision.replicas,
+    recommended: decision.recommendation.replicas,
+    reason,
+  });
+  return (
+    sameDecision(key(previous, previous.reason), key(next, next.reason)) ||
+    (previous.reason === POLICY_CHANGED.code &&
+      sameDecision(key(previous, previous.ruleReason), key(next, next.reason)))
+  );
 }

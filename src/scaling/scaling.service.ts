@@ -6,14 +6,13 @@ import type { AppConfig } from '../config/index.js';
 import type { KiadaServiceCount, PolicySource } from '../kubernetes/kiada-service-count.js';
 import { parseDecisionStamp, parsePause } from '../kubernetes/service-count-annotations.js';
 import { ActiveUserCount, ActiveUsers } from './active-users.service.js';
-import { Decision, decide, sameDecision } from './decision.js';
+import { Decision, decide, repeats } from './decision.js';
 import { DecisionRecorder } from './decisions/decision-recorder.service.js';
 import { observedDecisions } from './decisions/observed-decisions.js';
 import { CountHistory, usersForecast } from './forecast/users-forecast.js';
 import { PolicyTracker } from './policy/policy-tracker.js';
 import type { ScalingPolicy } from './policy/scaling-policy.js';
 import { MAX_FORECAST_SECONDS } from './policy/resolve-policy.js';
-import { stampOf } from './resource-annotations.js';
 import { applyRules } from './rules/scaling-rules.js';
 import { ScaleDownStabilizer } from './scale-down-stabilizer.js';
 import { ScalingResourceView } from './scaling-resource.view.js';
@@ -184,7 +183,7 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
       policyChanged,
     });
     const previous = this.lastDecision;
-    const isNew = !previous || !sameDecision(stampOf(previous), stampOf(decision));
+    const isNew = !previous || !repeats(previous, decision);
     if (isNew) {
       this.lastDecision = decision;
       this.metrics.desiredReplicas.set(decision.replicas);
