@@ -1,24 +1,13 @@
 import { FakeClock } from '../common/testing/fake-clock.js';
 import { decide, repeats, sameDecision, traceOf } from './decision.js';
-import type { ScalingPolicy } from './policy/scaling-policy.js';
 import type { UsersForecast } from './rules/scaling-rule.js';
 import { applyRules } from './rules/scaling-rules.js';
 import { ScaleDownStabilizer } from './scale-down-stabilizer.js';
+import { SEED_POLICY } from './rules/testing/rule-input.js';
 import type { OpenSchedule } from './schedules/schedule-windows.js';
 
 const WINDOW_S = 300;
-const seed: ScalingPolicy = {
-  tiers: [
-    { belowUsers: 1000, replicas: 2 },
-    { belowUsers: 10000, replicas: 3 },
-  ],
-  stepUsers: 20000,
-  minReplicas: 2,
-  maxReplicas: 100,
-  stabilizationSeconds: WINDOW_S,
-  schedules: [],
-  forecast: null,
-};
+const seed = SEED_POLICY;
 
 describe('decide', () => {
   let clock: FakeClock;

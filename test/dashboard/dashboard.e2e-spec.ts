@@ -9,10 +9,9 @@ import {
   screenshot,
   TEST_OUTPUT_DIR,
 } from '../support/browser.js';
-import { applyCrd } from '../support/custom-resource.js';
+import { applyCrd, patchServiceCount } from '../support/custom-resource.js';
 import { dropDatabase, freshDatabase } from '../support/database.js';
 import { HttpUser } from '../support/http-user.js';
-import { kubectl } from '../support/kubernetes.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
 import { startOperator } from '../support/operator-process.js';
 import { installChartRbac } from '../support/rbac.js';
@@ -273,17 +272,7 @@ describe('dashboard (browser)', () => {
         { name: 'launch', start: cron(at(-1)), end: cron(at(10)), timeZone: 'UTC', minReplicas: 4 },
       ],
     };
-    await kubectl(
-      'patch',
-      'ksc',
-      'hanyang-kiada-autoscaler',
-      '--namespace',
-      namespace,
-      '--type',
-      'merge',
-      '--patch',
-      JSON.stringify({ spec: { policy } }),
-    );
+    await patchServiceCount(namespace, 'hanyang-kiada-autoscaler', { spec: { policy } });
     await pageShows({ '#desired': '4', '#policy-source@source': 'resource' }, 5_000);
     expect(await text('#open-schedules')).toMatch(/^launch \(min 4\) until \d\d:\d\d:00$/);
     expect(await text('#tier')).toBe(
@@ -295,17 +284,9 @@ describe('dashboard (browser)', () => {
       /^policy changed at .*: Policy changed \(spec\.policy\): 8 active users < 10: 4 replicas, schedule launch min 4 until \d\d:\d\d UTC \(was 2\)\ntier 1 -> 2; schedule launch min 4 until \d\d:\d\d UTC; -> 4$/,
     );
     figures.screenshotPolicy = await screenshot(page, 'dashboard', 'policy-window-light');
-    await kubectl(
-      'patch',
-      'ksc',
-      'hanyang-kiada-autoscaler',
-      '--namespace',
-      namespace,
-      '--type',
-      'json',
-      '--patch',
-      '[{"op":"remove","path":"/spec/policy"}]',
-    );
+    await patchServiceCount(namespace, 'hanyang-kiada-autoscaler', [
+      { op: 'remove', path: '/spec/policy' },
+    ]);
     await pageShows({ '#policy-source@source': 'environment' }, 5_000);
     expect(errors).toEqual([]);
   }, 60_000);

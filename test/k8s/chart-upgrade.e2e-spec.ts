@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { applyCrd, getServiceCount } from '../support/custom-resource.js';
+import { applyCrd, getServiceCount, patchServiceCount } from '../support/custom-resource.js';
 import { isNotFound, kubeClients, kubectl } from '../support/kubernetes.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
 import { waitFor } from '../support/wait.js';
@@ -67,17 +67,9 @@ describe('helm upgrade from chart 0.1.0 delivers the new CRD schema', () => {
     expect(await specFields()).not.toContain('policy');
     expect((await crd()).metadata.annotations?.['meta.helm.sh/release-name']).toBeUndefined();
     // The api had decided 3 replicas: the upgrade must keep what the resource holds.
-    await kubectl(
-      'patch',
-      'ksc',
-      'hanyang-kiada-autoscaler',
-      '--namespace',
-      namespace,
-      '--type',
-      'merge',
-      '--patch',
-      '{"spec":{"kiadaServiceCount":3}}',
-    );
+    await patchServiceCount(namespace, 'hanyang-kiada-autoscaler', {
+      spec: { kiadaServiceCount: 3 },
+    });
   });
 
   it('a plain helm upgrade names the CRD Helm must take over, and changes nothing', async () => {
@@ -116,35 +108,15 @@ describe('helm upgrade from chart 0.1.0 delivers the new CRD schema', () => {
       (await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).spec.kiadaServiceCount,
     ).toBe(3);
     // The new schema is in force: a policy is stored, a bad one refused by its CEL rule.
-    await kubectl(
-      'patch',
-      'ksc',
-      'hanyang-kiada-autoscaler',
-      '--namespace',
-      namespace,
-      '--type',
-      'merge',
-      '--patch',
-      '{"spec":{"policy":{"minReplicas":2}}}',
-    );
+    await patchServiceCount(namespace, 'hanyang-kiada-autoscaler', {
+      spec: { policy: { minReplicas: 2 } },
+    });
     expect((await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).spec.policy).toEqual({
       minReplicas: 2,
     });
-    const refused = await run(
-      'kubectl',
-      [
-        'patch',
-        'ksc',
-        'hanyang-kiada-autoscaler',
-        '--namespace',
-        namespace,
-        '--type',
-        'merge',
-        '--patch',
-        '{"spec":{"policy":{"minReplicas":5,"maxReplicas":4}}}',
-      ],
-      { env: process.env },
-    ).then(
+    const refused = await patchServiceCount(namespace, 'hanyang-kiada-autoscaler', {
+      spec: { policy: { minReplicas: 5, maxReplicas: 4 } },
+    }).then(
       () => '',
       (error: { stderr?: string }) => String(error.stderr),
     );

@@ -9,7 +9,7 @@ import {
   type KiadaServiceCount,
   type KiadaServiceCountSpec,
 } from '../../src/kubernetes/kiada-service-count.js';
-import { isNotFound, kubeClients } from './kubernetes.js';
+import { isNotFound, kubeClients, kubectl } from './kubernetes.js';
 import { waitFor } from './wait.js';
 
 /** The CRD as the chart installs it. */
@@ -64,4 +64,23 @@ export async function getServiceCount(namespace: string, name: string): Promise<
     plural: KSC_PLURAL,
     name,
   })) as KiadaServiceCount;
+}
+
+/**
+ * `kubectl patch ksc <name>` as a user types it: a merge patch (an object), or a JSON patch
+ * (an array of operations). Resolves to kubectl's output; rejects with its stderr.
+ */
+export function patchServiceCount(namespace: string, name: string, patch: object): Promise<string> {
+  const type = Array.isArray(patch) ? 'json' : 'merge';
+  return kubectl(
+    'patch',
+    'ksc',
+    name,
+    '--namespace',
+    namespace,
+    '--type',
+    type,
+    '--patch',
+    JSON.stringify(patch),
+  );
 }
