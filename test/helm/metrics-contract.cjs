@@ -37,9 +37,7 @@ function exportedMetrics() {
       names.set(name, name);
       types.set(name, type ?? 'an unknown type');
       if (type === 'Histogram' || type === 'Summary') {
-        for (const suffix of type === 'Histogram'
-          ? ['_bucket', '_sum', '_count']
-          : ['_sum', '_count']) {
+        for (const suffix of type === 'Histogram' ? ['_bucket', '_sum', '_count'] : ['_sum', '_count']) {
           names.set(name + suffix, name);
         }
       }
@@ -51,8 +49,7 @@ function exportedMetrics() {
 /** Every string in a JSON value, with its path (panels[2].targets[0].expr). */
 function* strings(value, where = '') {
   if (typeof value === 'string') yield [where, value];
-  else if (Array.isArray(value))
-    for (const [i, v] of value.entries()) yield* strings(v, `${where}[${i}]`);
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${where}[${i}]`);
   else if (value && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) yield* strings(v, where ? `${where}.${k}` : k);
 }
@@ -60,44 +57,33 @@ function* strings(value, where = '') {
 function main(manifestsFile) {
   const docs = yaml.loadAll(fs.readFileSync(manifestsFile, 'utf8')).filter(Boolean);
   const { files, names, types } = exportedMetrics();
-  if (names.size === 0) throw new Error("no `name: 'kiada_...'` found in src/**/*.metrics.ts");
+  if (names.size === 0) throw new Error('no `name: \'kiada_...\'` found in src/**/*.metrics.ts');
   const uses = []; // [where, metric]
   const problems = [];
 
   const rules = docs.filter((d) => d.kind === 'PrometheusRule');
-  const alerts = rules.flatMap((r) =>
-    r.spec.groups.flatMap((g) => g.rules.filter((rule) => rule.alert)),
-  );
+  const alerts = rules.flatMap((r) => r.spec.groups.flatMap((g) => g.rules.filter((rule) => rule.alert)));
   for (const rule of alerts) {
-    for (const [metric] of rule.expr.matchAll(METRIC))
-      uses.push([`alert ${rule.alert} (expr)`, metric]);
+    for (const [metric] of rule.expr.matchAll(METRIC)) uses.push([`alert ${rule.alert} (expr)`, metric]);
   }
 
   const dashboards = docs
     .filter((d) => d.kind === 'ConfigMap')
-    .flatMap((d) =>
-      Object.entries(d.data ?? {})
-        .filter(([key]) => key.endsWith('.json'))
-        .map(([key, text]) => [d, key, text]),
-    );
+    .flatMap((d) => Object.entries(d.data ?? {}).filter(([key]) => key.endsWith('.json')).map(([key, text]) => [d, key, text]));
   for (const [configMap, key, text] of dashboards) {
     let dashboard;
     try {
       dashboard = JSON.parse(text);
     } catch (error) {
-      problems.push(
-        `dashboard ${configMap.metadata.name}/${key} is not valid JSON: ${error.message}`,
-      );
+      problems.push(`dashboard ${configMap.metadata.name}/${key} is not valid JSON: ${error.message}`);
       continue;
     }
     for (const [where, s] of strings(dashboard)) {
       for (const [metric] of s.matchAll(METRIC)) uses.push([`dashboard ${key} ${where}`, metric]);
     }
   }
-  if (alerts.length === 0)
-    problems.push('no PrometheusRule alert in the manifests (enable metrics.prometheusRule)');
-  if (dashboards.length === 0)
-    problems.push('no dashboard ConfigMap in the manifests (enable metrics.dashboard)');
+  if (alerts.length === 0) problems.push('no PrometheusRule alert in the manifests (enable metrics.prometheusRule)');
+  if (dashboards.length === 0) problems.push('no dashboard ConfigMap in the manifests (enable metrics.dashboard)');
 
   const unknown = new Map(); // problem -> places
   for (const [where, series] of uses) {
@@ -110,17 +96,14 @@ function main(manifestsFile) {
     unknown.set(problem, [...(unknown.get(problem) ?? []), where]);
   }
   for (const [problem, places] of unknown) {
-    const shown =
-      places.slice(0, 3).join('; ') + (places.length > 3 ? `; and ${places.length - 3} more` : '');
+    const shown = places.slice(0, 3).join('; ') + (places.length > 3 ? `; and ${places.length - 3} more` : '');
     problems.push(`${problem}; used in ${shown}`);
   }
 
   const registered = [...new Set(names.values())];
   if (problems.length) {
     for (const p of problems) console.log(p);
-    console.log(
-      `(the app registers ${registered.length} metrics in ${files.length} files: ${registered.join(', ')})`,
-    );
+    console.log(`(the app registers ${registered.length} metrics in ${files.length} files: ${registered.join(', ')})`);
     process.exit(1);
   }
   const used = new Set(uses.map(([, m]) => m));

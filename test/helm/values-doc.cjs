@@ -57,9 +57,7 @@ function markdownTable(rows) {
   return [
     '| Key | Type | Default | Description |',
     '| --- | --- | --- | --- |',
-    ...rows.map(
-      (r) => `| \`${r.key}\` | ${r.type} | ${cell(code(r.value))} | ${cell(r.description)} |`,
-    ),
+    ...rows.map((r) => `| \`${r.key}\` | ${r.type} | ${cell(code(r.value))} | ${cell(r.description)} |`),
   ].join('\n');
 }
 

@@ -12,8 +12,7 @@
 import { readFileSync } from 'node:fs';
 
 const [containerName, podName] = process.argv.slice(2);
-if (!containerName || !podName)
-  fail('usage: podman-args.mjs <container name> <pod name> < rendered.json');
+if (!containerName || !podName) fail('usage: podman-args.mjs <container name> <pod name> < rendered.json');
 
 function fail(message) {
   process.stderr.write(`podman-args: ${message}\n`);
@@ -21,16 +20,12 @@ function fail(message) {
 }
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
-const workloads = (input.kind === 'List' ? input.items : [input]).filter((o) =>
-  ['Deployment', 'Job'].includes(o.kind),
-);
-if (workloads.length !== 1)
-  fail(`expected one Deployment or Job on stdin, got ${workloads.length}`);
+const workloads = (input.kind === 'List' ? input.items : [input]).filter((o) => ['Deployment', 'Job'].includes(o.kind));
+if (workloads.length !== 1) fail(`expected one Deployment or Job on stdin, got ${workloads.length}`);
 const workload = workloads[0];
 const pod = workload.spec.template.spec;
 const container = (pod.containers ?? []).find((c) => c.name === containerName);
-if (!container)
-  fail(`${workload.kind} ${workload.metadata.name} has no container "${containerName}"`);
+if (!container) fail(`${workload.kind} ${workload.metadata.name} has no container "${containerName}"`);
 const where = `${workload.kind} ${workload.metadata.name}, container ${containerName}`;
 if (container.args) fail(`${where}: args are not reproduced by the check`);
 
@@ -44,8 +39,7 @@ const security = container.securityContext ?? {};
 // --- identity and privileges ------------------------------------------------------------
 const user = security.runAsUser ?? podSecurity.runAsUser;
 const group = security.runAsGroup ?? podSecurity.runAsGroup ?? user;
-if (user === undefined)
-  fail(`${where}: no runAsUser; the check runs the image as the chart's numeric user`);
+if (user === undefined) fail(`${where}: no runAsUser; the check runs the image as the chart's numeric user`);
 args.push(`--user=${user}:${group}`);
 if (podSecurity.fsGroup !== undefined) args.push(`--group-add=${podSecurity.fsGroup}`);
 if (security.readOnlyRootFilesystem) args.push('--read-only', '--read-only-tmpfs=false');
@@ -54,8 +48,7 @@ for (const capability of security.capabilities?.drop ?? []) args.push(`--cap-dro
 for (const capability of security.capabilities?.add ?? []) args.push(`--cap-add=${capability}`);
 const seccomp = (security.seccompProfile ?? podSecurity.seccompProfile)?.type ?? 'RuntimeDefault';
 if (seccomp === 'Unconfined') args.push('--security-opt=seccomp=unconfined');
-else if (seccomp !== 'RuntimeDefault')
-  fail(`${where}: seccomp profile ${seccomp} is not reproduced by the check`);
+else if (seccomp !== 'RuntimeDefault') fail(`${where}: seccomp profile ${seccomp} is not reproduced by the check`);
 
 // --- volumes: emptyDirs become tmpfs mounts of the same size ----------------------------
 const quantity = (value) => {
@@ -65,8 +58,7 @@ const quantity = (value) => {
 };
 for (const mount of container.volumeMounts ?? []) {
   const volume = (pod.volumes ?? []).find((v) => v.name === mount.name);
-  if (!volume?.emptyDir)
-    fail(`${where}: volume ${mount.name} is not an emptyDir; the check only reproduces emptyDirs`);
+  if (!volume?.emptyDir) fail(`${where}: volume ${mount.name} is not an emptyDir; the check only reproduces emptyDirs`);
   const size = volume.emptyDir.sizeLimit ? `,size=${quantity(volume.emptyDir.sizeLimit)}` : '';
   args.push(`--tmpfs=${mount.mountPath}:rw,mode=1777${size}`);
 }
@@ -75,8 +67,7 @@ for (const mount of container.volumeMounts ?? []) {
 const literal = new Map();
 const expand = (name, value) =>
   value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (reference, variable) => {
-    if (!literal.has(variable))
-      fail(`${where}: ${name} refers to $(${variable}), which the check cannot expand`);
+    if (!literal.has(variable)) fail(`${where}: ${name} refers to $(${variable}), which the check cannot expand`);
     return literal.get(variable);
   });
 for (const variable of container.env ?? []) {
@@ -88,20 +79,14 @@ for (const variable of container.env ?? []) {
     args.push(`--env=${name}=${expanded}`);
   } else if (valueFrom.fieldRef) {
     const field = valueFrom.fieldRef.fieldPath;
-    const fields = {
-      'metadata.name': podName,
-      'metadata.namespace': workload.metadata.namespace ?? 'default',
-    };
-    if (!(field in fields))
-      fail(`${where}: ${name} comes from field ${field}, which the check does not reproduce`);
+    const fields = { 'metadata.name': podName, 'metadata.namespace': workload.metadata.namespace ?? 'default' };
+    if (!(field in fields)) fail(`${where}: ${name} comes from field ${field}, which the check does not reproduce`);
     literal.set(name, fields[field]);
     args.push(`--env=${name}=${fields[field]}`);
   } else if (valueFrom.secretKeyRef || valueFrom.configMapKeyRef) {
     const ref = valueFrom.secretKeyRef ?? valueFrom.configMapKeyRef;
     if (process.env[name] === undefined) {
-      fail(
-        `${where}: ${name} comes from ${valueFrom.secretKeyRef ? 'Secret' : 'ConfigMap'} ${ref.name} key ${ref.key}; set ${name} in the environment of the check`,
-      );
+      fail(`${where}: ${name} comes from ${valueFrom.secretKeyRef ? 'Secret' : 'ConfigMap'} ${ref.name} key ${ref.key}; set ${name} in the environment of the check`);
     }
     args.push(`--env=${name}`);
   } else {
