@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiEnv } from '../support/api-process.js';
 import { migrateDatabase, startApp, type AppProcess } from '../support/app-process.js';
-import { applyCrd, getServiceCount } from '../support/custom-resource.js';
+import { applyCrd, getServiceCount, patchServiceCount } from '../support/custom-resource.js';
 import { dropDatabase, freshDatabase } from '../support/database.js';
 import { HttpUser } from '../support/http-user.js';
 import { kubectl, kubectlFails } from '../support/kubernetes.js';
@@ -17,7 +17,10 @@ import type { KiadaServiceCount, PolicySpec } from '../../src/kubernetes/kiada-s
 import { parseDecisionStamp } from '../../src/kubernetes/service-count-annotations.js';
 
 const RESOURCE = 'hanyang-kiada-autoscaler';
-/** The api's own policy (SCALING_*): <10 users -> 1, <1000 -> 2; resync off, so only the watch can carry a change. */
+/**
+ * The api's own policy (SCALING_*): <10 users -> 1, <1000 -> 2; resync once an hour, so only
+ * the watch can carry a change (the resource's fallback waits 3 hours for the signal).
+ */
 const ENVIRONMENT = {
   SCALING_TIERS: '10:1,1000:2',
   SCALING_MIN_REPLICAS: '1',
@@ -94,6 +97,10 @@ describe('spec.policy: kubectl apply, CEL rules, PolicyValid, schedules, forecas
     );
     await logIn(); // 1 active user: 1 replica
     await replicasAre(1);
+    // The signal is refreshed at each resync (hourly here): the fallback must not engage.
+    await patchServiceCount(namespace, RESOURCE, {
+      spec: { fallback: { staleAfterSeconds: 10_800 } },
+    });
   }, 120_000);
 
   afterAll(async () => {
