@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=reaction,auth,count,operator]`: the benchmark runner.
+// `npm run bench [-- --quick] [-- --only=reaction,auth,count,contention,operator,ramp]`: the benchmark runner.
 // bench/run.sh makes sure of MariaDB, a cluster and a fresh build first, then runs this
 // (TypeScript, through tsx). The app runs as separate processes from dist/; the helpers the
 // benchmarks share with the e2e suites live in test/support/.
@@ -20,6 +20,8 @@ import { machine, topProcesses } from './lib/machine.js';
 import { log } from './lib/progress.js';
 import { round } from './lib/statistics.js';
 import { operatorScaleBenchmark } from './operator-scale.js';
+import { applyPolicy, REACTION_POLICY } from './lib/bench-policy.js';
+import { rampBenchmark } from './ramp.js';
 import { prepareReactionNamespace, reactionBenchmark } from './reaction.js';
 import { report, type BenchResults } from './report.js';
 
@@ -42,6 +44,12 @@ const PLAN = quick
       contention: { apis: 4, sessions: 3_000, logins: 400, connectionsPerApi: 8, durationS: 8 },
       scale: 100,
       idleS: 15,
+      ramp: {
+        startUsers: 900,
+        loginsPerSecond: 5,
+        podStartSeconds: 5,
+        forecast: { lookaheadSeconds: 30, windowSeconds: 10 },
+      },
     }
   : {
       crossings: 20,
@@ -55,6 +63,12 @@ const PLAN = quick
       contention: { apis: 4, sessions: 10_000, logins: 1_000, connectionsPerApi: 8, durationS: 15 },
       scale: 1_000,
       idleS: 60,
+      ramp: {
+        startUsers: 880,
+        loginsPerSecond: 5,
+        podStartSeconds: 10,
+        forecast: { lookaheadSeconds: 30, windowSeconds: 10 },
+      },
     };
 const COALESCE_MS = 50; // SCALING_COALESCE_MS default
 // The app processes use the admin kubeconfig (bench/run.sh exports KUBECONFIG).
@@ -126,18 +140,23 @@ async function main(): Promise<void> {
       await boundary.signUp();
 
       if (enabled('reaction')) {
-        log(
-          `reaction: ${PLAN.crossings} crossings up and ${PLAN.crossings} down ` +
-            'across 1,000 active users (2 <-> 3 replicas), window 0',
-        );
-        results.reaction = await reactionBenchmark({
+        const crossings = {
           api,
           operator,
           namespace,
           resource: 'hanyang-kiada-autoscaler',
           boundary,
           crossings: PLAN.crossings,
-        });
+        };
+        log(
+          `reaction: ${PLAN.crossings} crossings up and ${PLAN.crossings} down ` +
+            'across 1,000 active users (2 <-> 3 replicas), window 0, no spec.policy',
+        );
+        results.reactionWithoutPolicy = await reactionBenchmark(crossings);
+        // Then every rule in every decision: two schedules and a forecast that change nothing.
+        await applyPolicy(namespace, 'hanyang-kiada-autoscaler', REACTION_POLICY);
+        log('reaction: the same with spec.policy: 2 schedules + forecast');
+        results.reaction = await reactionBenchmark(crossings);
       }
       if (enabled('auth')) {
         results.auth = await authLoadBenchmark({ api, databaseUrl, ...PLAN });
@@ -163,6 +182,9 @@ async function main(): Promise<void> {
   }
   if (enabled('contention')) {
     results.contention = await countContentionBenchmark({ ...PLAN.contention, logDir });
+  }
+  if (enabled('ramp')) {
+    results.ramp = await rampBenchmark(PLAN.ramp, logDir);
   }
   if (enabled('operator')) {
     results.operatorScale = await operatorScaleBenchmark({

@@ -203,6 +203,17 @@ export async function reactionBenchmark({
         'from the api and operator logs',
     );
     return {
+      /** The spec.policy the crossings ran with (read back from the resource). */
+      policy:
+        (
+          (await kubeClients().custom.getNamespacedCustomObject({
+            group: 'hanyang.ac.kr',
+            version: 'v1',
+            namespace,
+            plural: 'kiadaservicecounts',
+            name: resource,
+          })) as KiadaServiceCount
+        ).spec.policy ?? null,
       breakdown,
       up: byDirection('up'),
       down: byDirection('down'),

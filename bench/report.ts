@@ -6,6 +6,7 @@ import type { machine } from './lib/machine.js';
 import { table, type Cell } from './lib/text-table.js';
 import type { operatorScaleBenchmark } from './operator-scale.js';
 import { STAGES } from './reaction-breakdown.js';
+import type { rampBenchmark } from './ramp.js';
 import type { reactionBenchmark } from './reaction.js';
 
 type Result<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
@@ -23,11 +24,14 @@ export interface BenchResults {
   };
   logs: string;
   reaction?: Result<typeof reactionBenchmark>;
+  /** The same crossings before spec.policy was set (the api's SCALING_* alone). */
+  reactionWithoutPolicy?: Result<typeof reactionBenchmark>;
   auth?: Result<typeof authLoadBenchmark>;
   burst?: Result<typeof burstBenchmark>;
   countCost?: Result<typeof countCostBenchmark>;
   contention?: Result<typeof countContentionBenchmark>;
   operatorScale?: Result<typeof operatorScaleBenchmark>;
+  ramp?: Result<typeof rampBenchmark>;
 }
 
 /** `yes`/`NO` for a target, '' where none applies. */
@@ -39,9 +43,9 @@ const met = (ok: boolean | null | undefined) =>
  * that round): the login target is relative to them.
  */
 export const AS_FILED = { loginRps: 13.8 };
-/** Issue 14's targets. */
+/** Issue 14's targets; the reaction's is issue 28's (today's 30 ms, with a spec.policy). */
 export const TARGETS = {
-  reactionP99Ms: 60,
+  reactionP99Ms: 30,
   meToFloor: 0.5,
   meP99Ms: 25,
   loginFactor: 4,
@@ -62,7 +66,7 @@ export function report(r: BenchResults): string {
     const deploymentP99 = all.deployment.p99;
     rows.push(['reaction: login -> CR spec (ms)', p(all.cr), '', '']);
     rows.push([
-      'reaction: login -> Deployment spec.replicas (ms)',
+      `reaction: login -> Deployment spec.replicas (ms)${r.reaction.policy ? ', spec.policy: 2 schedules + forecast' : ''}`,
       p(all.deployment),
       `p99 <= ${TARGETS.reactionP99Ms}`,
       met(deploymentP99 !== null && deploymentP99 <= TARGETS.reactionP99Ms),
@@ -77,6 +81,14 @@ export function report(r: BenchResults): string {
       '',
     ]);
     rows.push(['reaction: login -> Pods Ready (kwok, ms)', p(all.podsReady), '', '']);
+    if (r.reactionWithoutPolicy) {
+      rows.push([
+        '  the same crossings before spec.policy: login -> Deployment (ms)',
+        p(r.reactionWithoutPolicy.all.deployment),
+        '',
+        '',
+      ]);
+    }
     rows.push([
       'reaction: crossings up / down (missed)',
       `${up.crossings} / ${down.crossings} (${up.deployment.missed + down.deployment.missed})`,
@@ -224,6 +236,23 @@ export function report(r: BenchResults): string {
       '0',
       met(o.idle.writesExcludingLease === 0),
     ]);
+  }
+  if (r.ramp) {
+    const { plan, runs } = r.ramp;
+    rows.push([
+      `ramp: ${plan.loginsPerSecond} logins/s from ${plan.startUsers} across ${plan.bound} (${plan.rampSeconds} s), pods start in ${plan.podStartSeconds} s`,
+      `forecast ${plan.forecast.lookaheadSeconds} s ahead over ${plan.forecast.windowSeconds} s`,
+      '',
+      '',
+    ]);
+    for (const run of runs) {
+      rows.push([
+        `  forecast ${run.forecast ? 'on' : 'off'}: asked before / Ready after the crossing (s)`,
+        `${run.requestToCrossingS} / ${run.crossingToReadyS} (asked at ${run.usersAtRequest} users, ${run.reason})`,
+        run.forecast ? 'Ready before it' : '',
+        run.forecast ? met(run.crossingToReadyS !== null && run.crossingToReadyS < 0) : '',
+      ]);
+    }
   }
   return table(['benchmark', 'result', 'target', 'met'], rows);
 }

@@ -59,7 +59,7 @@ async function run(ci: boolean): Promise<number> {
       result.failures.forEach((f) => print(`  ${f}`));
       return 1;
     }
-    say(`all ${result.results.length} crossings happened`);
+    say(`all ${result.results.length} crossings happened, and the policy change applied live`);
     return 0;
   } catch (error) {
     endStatus();

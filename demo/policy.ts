@@ -1,7 +1,7 @@
-import type { ScalingPolicyConfig } from '../src/config/index.js';
 import { parseTiers } from '../src/config/scaling-tiers.js';
 import type { DecisionReason } from '../src/scaling/decision.js';
-import { recommend } from '../src/scaling/scaling-policy.js';
+import type { ScalingPolicy } from '../src/scaling/policy/scaling-policy.js';
+import { rulesForCount } from '../src/scaling/rules/scaling-rules.js';
 
 /**
  * The demo's policy: production's shape (two tiers, then a step; production is
@@ -37,27 +37,23 @@ export function policyEnv(policy: DemoPolicy): Record<string, string> {
   };
 }
 
-function policyConfig(policy: DemoPolicy): ScalingPolicyConfig {
+function policyConfig(policy: DemoPolicy): ScalingPolicy {
   return {
     tiers: parseTiers(policy.tiers),
     stepUsers: policy.stepUsers,
     minReplicas: policy.minReplicas,
     maxReplicas: policy.maxReplicas,
+    stabilizationSeconds: policy.windowSeconds,
+    schedules: [],
+    forecast: null,
   };
 }
 
 /** What the app decides for a count outside any window: replicas and reason code. */
-function expected(count: number, config: ScalingPolicyConfig) {
-  const rec = recommend(count, config);
-  const reason: DecisionReason =
-    rec.clamp === 'min'
-      ? 'ClampedToMin'
-      : rec.clamp === 'max'
-        ? 'ClampedToMax'
-        : rec.rule === 'step'
-          ? 'StepAbove'
-          : 'TierMatched';
-  return { replicas: rec.replicas, reason };
+function expected(count: number, config: ScalingPolicy) {
+  const { steps, replicas } = rulesForCount(count, config);
+  const reason = (steps[steps.length - 1]?.reason ?? 'TierMatched') as DecisionReason;
+  return { replicas, reason };
 }
 
 /** One boundary of the policy that the wave crosses: a login (up) or a logout (down). */
@@ -84,7 +80,7 @@ export interface WavePlan {
 
 /**
  * The wave: up to one step past the last tier and back to zero. Its crossings are the counts
- * where the app's own policy function (src/scaling/scaling-policy.ts) gives a new decision
+ * where the app's own rules (src/scaling/rules/scaling-rules.ts) give a new decision
  * (replicas or reason): the first tier's bound, the last tier's bound (the step rule takes
  * over, replicas stay) and the first step, each up and down.
  */
@@ -130,7 +126,7 @@ export function describePolicy(policy: DemoPolicy): string {
   const next = last.belowUsers + config.stepUsers;
   return (
     `${tiers}; then +1 replica per ${config.stepUsers} users (${next}: ` +
-    `${recommend(next, config).replicas}); min ${config.minReplicas}, max ${config.maxReplicas}; ` +
+    `${rulesForCount(next, config).replicas}); min ${config.minReplicas}, max ${config.maxReplicas}; ` +
     `scale-down window ${policy.windowSeconds} s`
   );
 }

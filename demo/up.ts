@@ -11,6 +11,7 @@ import { DemoError } from './demo-error.js';
 import { createDemoNamespace, installCrd, installTarget } from './install.js';
 import { startLiveStatus } from './live-status.js';
 import { demoPolicy, describePolicy, policyEnv, wavePlan } from './policy.js';
+import { applyPolicyLive } from './policy-change.js';
 import { endStatus, print, say } from './say.js';
 import {
   DEMO_DIR,
@@ -149,6 +150,8 @@ export async function up(ci: boolean, onState: (state: DemoState) => void): Prom
     const failures = results
       .filter((r) => r.problem)
       .map((r) => `${r.crossing.direction} ${r.crossing.bound}: ${r.problem}`);
+    const policyProblem = await applyPolicyLive(api.url, view, NAMESPACE);
+    if (policyProblem) failures.push(`policy change: ${policyProblem}`);
     return { state, results, failures };
   } finally {
     view.stop();
@@ -167,6 +170,7 @@ export function explore(state: DemoState): string {
     `  kubectl     ${kubectlEnv.split('\n').join('; ')}`,
     `              kubectl --namespace ${state.namespace} get ksc,deployments,pods`,
     `              kubectl --namespace ${state.namespace} describe ksc ${RESOURCE_NAME}   # the decisions as Events`,
+    `              kubectl --namespace ${state.namespace} patch ksc ${RESOURCE_NAME} --type json --patch '[{"op":"remove","path":"/spec/policy"}]'   # back to the api's policy`,
     `  logs        ${api.logFile} ${operator.logFile}`,
     `  a login     curl -s -X POST ${api.url}/auth/signup -H 'content-type: application/json' -d '{"username":"alice","password":"correct horse"}'`,
     `              curl -s -X POST ${api.url}/auth/login -H 'content-type: application/json' -d '{"username":"alice","password":"correct horse"}'`,

@@ -15,11 +15,30 @@ export interface WireCondition {
   message: string;
 }
 
+/** A schedule's window that is open now (opened: null when long ago). */
+export interface WireOpenSchedule {
+  name: string;
+  minReplicas: number;
+  timeZone: string;
+  opened: string | null;
+  until: string;
+}
+
 export interface WireSnapshot extends WirePoint {
   recommendedReplicas: number | null;
-  rule: 'tier' | 'step' | null;
-  ruleIndex: number | null;
+  /** The rules that applied, then the result: "tier 1 -> 2; schedule night min 4 until 06:00 UTC; -> 4". */
+  trace: string | null;
+  policySource: string;
+  openSchedules: WireOpenSchedule[];
   conditions: WireCondition[];
+}
+
+/** One rule that changed a decision's answer. */
+export interface WireStep {
+  rule: string;
+  reason: string;
+  replicas: number;
+  note: string;
 }
 
 export interface WireDecision {
@@ -30,9 +49,12 @@ export interface WireDecision {
   activeUsers: number | null;
   previousReplicas: number | null;
   replicas: number | null;
+  steps: WireStep[];
 }
 
 export interface Policy {
+  source: string;
+  invalid: string | null;
   tiers: Array<{ belowUsers: number; replicas: number }>;
   stepUsers: number;
   minReplicas: number;
@@ -40,9 +62,25 @@ export interface Policy {
   stabilizationSeconds: number;
 }
 
+/** A reason code, what it means and its short label (the api's, from the rules' declarations). */
+export interface WireReason {
+  code: string;
+  description: string;
+  label: string;
+}
+
 export interface WireStatus {
   policy: Policy;
+  reasons: WireReason[];
   resource: { namespace: string; name: string };
+}
+
+/** A window of one of the policy's schedules. */
+export interface WireWindow {
+  name: string;
+  minReplicas: number;
+  from: string;
+  to: string;
 }
 
 export interface WireHistory {
@@ -50,6 +88,7 @@ export interface WireHistory {
   to: string;
   points: WirePoint[];
   decisions: WireDecision[];
+  windows: WireWindow[];
 }
 
 async function getJson<T>(path: string): Promise<T> {

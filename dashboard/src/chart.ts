@@ -1,7 +1,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Policy, WireDecision } from './api.js';
-import { formatCount, formatTime } from './format.js';
+import type { Policy, WireDecision, WireWindow } from './api.js';
+import { formatCount, formatTime, traceText, type ReasonLabels } from './format.js';
 
 /** One point of the chart (t: epoch ms). */
 export interface ChartPoint {
@@ -19,19 +19,22 @@ function cssColor(name: string): string {
 
 /**
  * Active users as a line on the left axis, the tier boundaries as shaded bands behind it,
- * desired and ready replicas as step lines on the right axis, and a marker for each
- * decision (a dashed line, and a focusable element whose hover shows the reason).
+ * the schedules' windows as shaded columns, desired and ready replicas as step lines on the
+ * right axis, and a marker for each decision (a dashed line, and a focusable element whose
+ * hover shows the reason's label, the message and the rules' trace).
  */
 export class TimelineChart {
   private plot: uPlot | undefined;
   private policy: Policy | undefined;
   private decisions: WireDecision[] = [];
+  private windows: WireWindow[] = [];
   private markers: HTMLElement[] = [];
   private lastArgs: [ChartPoint[], WireDecision[], number, number] | undefined;
 
   constructor(
     private readonly container: HTMLElement,
     private readonly tooltip: HTMLElement,
+    private readonly labels: ReasonLabels,
   ) {
     window.addEventListener('resize', () => this.plot?.setSize(this.size()));
     // Light and dark follow the system setting, also when it changes while the page is open.
@@ -40,6 +43,11 @@ export class TimelineChart {
 
   setPolicy(policy: Policy): void {
     this.policy = policy;
+  }
+
+  /** The schedules' windows to shade (open ones end at their `to`, drawn up to now). */
+  setWindows(windows: WireWindow[]): void {
+    this.windows = windows;
   }
 
   /** Draws `points` and `decisions` over [from, to] (epoch ms). */
@@ -121,7 +129,7 @@ export class TimelineChart {
         },
       ],
       hooks: {
-        drawAxes: [(u) => this.drawBands(u)],
+        drawAxes: [(u) => this.drawBands(u), (u) => this.drawWindows(u)],
         draw: [(u) => this.drawMarkers(u)],
       },
     };
@@ -159,6 +167,35 @@ export class TimelineChart {
       );
       low = tier.belowUsers;
     });
+    ctx.restore();
+  }
+
+  /** A shaded column per schedule window in view, labelled with its name and minimum. */
+  private drawWindows(u: uPlot): void {
+    const { ctx } = u;
+    const { left, width, top, height } = u.bbox;
+    const [xMin, xMax] = [u.scales.x.min ?? 0, u.scales.x.max ?? 0];
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+    for (const window of this.windows) {
+      const from = Math.max(Date.parse(window.from) / 1000, xMin);
+      const to = Math.min(Date.parse(window.to) / 1000, xMax);
+      if (to <= from) continue;
+      const x0 = u.valToPos(from, 'x', true);
+      const x1 = u.valToPos(to, 'x', true);
+      ctx.fillStyle = cssColor('--window');
+      ctx.fillRect(x0, top, x1 - x0, height);
+      ctx.fillStyle = cssColor('--window-label');
+      // At the bottom: the tier bands are labelled at the top.
+      ctx.fillText(
+        `${window.name} ≥ ${window.minReplicas}`,
+        x0 + 4 * devicePixelRatio,
+        top + height - 6 * devicePixelRatio,
+      );
+    }
     ctx.restore();
   }
 
@@ -204,7 +241,10 @@ export class TimelineChart {
       marker.style.left = `${u.valToPos(Date.parse(decision.at) / 1000, 'x')}px`;
       marker.dataset.reason = decision.reason;
       marker.dataset.at = decision.at;
-      marker.dataset.text = `${decision.reason} at ${formatTime(decision.at)}: ${decision.message}`;
+      const trace = traceText(decision);
+      marker.dataset.text =
+        `${this.labels.label(decision.reason)} at ${formatTime(decision.at)}: ${decision.message}` +
+        (trace ? `\n${trace}` : '');
       marker.setAttribute('aria-label', marker.dataset.text);
     });
   }

@@ -1,4 +1,4 @@
-import type { Policy } from './api.js';
+import type { WireDecision, WireReason } from './api.js';
 
 const integer = new Intl.NumberFormat('en-US');
 
@@ -8,20 +8,29 @@ export const formatCount = (value: number | null | undefined): string =>
 export const formatTime = (at: string | number): string =>
   new Date(at).toLocaleTimeString('en-GB', { hour12: false });
 
-/** "tier 2: 1,000–9,999 users → 3" or "step 4 past 10,000 users → 6". */
-export function describeRule(
-  rule: 'tier' | 'step' | null,
-  index: number | null,
-  recommended: number | null,
-  policy: Policy | undefined,
-): string {
-  if (rule === null || index === null || !policy) return '–';
-  const replicas = recommended === null ? '' : ` → ${formatCount(recommended)}`;
-  if (rule === 'tier') {
-    const low = index === 0 ? 0 : policy.tiers[index - 1].belowUsers;
-    const high = policy.tiers[index].belowUsers - 1;
-    return `tier ${index + 1}: ${formatCount(low)}–${formatCount(high)} users${replicas}`;
+/** The reasons the api declares, by code (its labels and descriptions; none of our own). */
+export class ReasonLabels {
+  private readonly byCode = new Map<string, WireReason>();
+
+  set(reasons: WireReason[]): void {
+    this.byCode.clear();
+    for (const reason of reasons) this.byCode.set(reason.code, reason);
   }
-  const last = policy.tiers[policy.tiers.length - 1]?.belowUsers ?? 0;
-  return `step ${index} past ${formatCount(last)} users${replicas}`;
+
+  /** The short label, or the code itself for one the api did not declare. */
+  label(code: string): string {
+    return this.byCode.get(code)?.label ?? code;
+  }
+
+  description(code: string): string {
+    return this.byCode.get(code)?.description ?? '';
+  }
+}
+
+/** "tier 1 -> 2; schedule night min 4 until 06:00 UTC; -> 4", or '' without steps. */
+export function traceText(decision: Pick<WireDecision, 'steps' | 'replicas'>): string {
+  if (!decision.steps?.length) return '';
+  return [...decision.steps.map((step) => step.note), `-> ${formatCount(decision.replicas)}`].join(
+    '; ',
+  );
 }

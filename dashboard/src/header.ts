@@ -1,17 +1,25 @@
 import type { Policy, WireSnapshot } from './api.js';
-import { describeRule, formatCount } from './format.js';
+import { formatCount, formatTime } from './format.js';
 
 const byId = (id: string) => document.getElementById(id)!;
 
 /** The numbers above the chart and the resource's conditions. */
 export function renderHeader(snapshot: WireSnapshot, policy: Policy | undefined): void {
   byId('active-users').textContent = formatCount(snapshot.activeUsers);
-  byId('tier').textContent = describeRule(
-    snapshot.rule,
-    snapshot.ruleIndex,
-    snapshot.recommendedReplicas,
-    policy,
-  );
+  byId('tier').textContent = snapshot.trace ?? '–';
+  const source = byId('policy-source');
+  source.textContent = `policy: ${snapshot.policySource}`;
+  source.dataset.source = snapshot.policySource;
+  source.title = policy?.invalid
+    ? `spec.policy is not valid (the last valid policy applies): ${policy.invalid}`
+    : snapshot.policySource === 'resource'
+      ? "spec.policy of the KiadaServiceCount, over the api's SCALING_* settings"
+      : "the api's SCALING_* settings (no spec.policy)";
+  byId('open-schedules').textContent = snapshot.openSchedules.length
+    ? snapshot.openSchedules
+        .map((open) => `${open.name} (min ${open.minReplicas}) until ${formatTime(open.until)}`)
+        .join(', ')
+    : 'none open';
   byId('desired').textContent = formatCount(snapshot.desiredReplicas);
   byId('observed').textContent = formatCount(snapshot.replicas);
   byId('ready').textContent = formatCount(snapshot.readyReplicas);

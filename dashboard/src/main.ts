@@ -6,18 +6,23 @@ import {
   type Policy,
   type WireDecision,
   type WireSnapshot,
+  type WireWindow,
 } from './api.js';
 import { TimelineChart } from './chart.js';
 import { renderDecisionLog } from './decision-log.js';
-import { formatCount, formatTime } from './format.js';
+import { formatCount, formatTime, ReasonLabels } from './format.js';
 import { renderConnection, renderHeader } from './header.js';
 import { TimelineData, toChartPoint } from './timeline-data.js';
 
 const data = new TimelineData();
+const labels = new ReasonLabels();
 const chart = new TimelineChart(
   document.getElementById('chart')!,
   document.getElementById('marker-tooltip')!,
+  labels,
 );
+/** The schedules' windows: from history, and the open ones from the live points. */
+let historyWindows: WireWindow[] = [];
 const rangeSelect = document.getElementById('range') as HTMLSelectElement;
 let policy: Policy | undefined;
 let rangeMs = Number(rangeSelect.value) * 1000;
@@ -52,19 +57,49 @@ async function loadHistory(): Promise<void> {
   if (request !== historyRequests) return;
   data.replacePoints(history.points.map(toChartPoint));
   data.addDecisions(history.decisions);
-  renderDecisionLog(data.decisions);
+  historyWindows = history.windows;
+  chart.setWindows(historyWindows);
+  renderDecisionLog(data.decisions, labels);
   redraw();
 }
 
 function onSnapshot(snapshot: WireSnapshot): void {
   renderHeader(snapshot, policy);
+  const open: WireWindow[] = snapshot.openSchedules.map((window) => ({
+    name: window.name,
+    minReplicas: window.minReplicas,
+    from: window.opened ?? new Date(0).toISOString(),
+    to: window.until,
+  }));
+  chart.setWindows([
+    ...historyWindows.filter(
+      (known) => !open.some((window) => window.name === known.name && window.to === known.to),
+    ),
+    ...open,
+  ]);
   data.addPoints([toChartPoint(snapshot)]);
   redraw();
 }
 
+let statusRequest: Promise<void> | undefined;
+
+/** The policy in force (the tier bands, the source) and the reasons' labels, read again. */
+function refreshStatus(): void {
+  statusRequest ??= fetchStatus()
+    .then((status) => {
+      policy = status.policy;
+      labels.set(status.reasons);
+      chart.setPolicy(policy);
+    })
+    .catch(() => undefined)
+    .finally(() => (statusRequest = undefined));
+}
+
 function onDecision(decision: WireDecision): void {
+  // A decision may follow a change of the policy (spec.policy applied): read it again.
+  refreshStatus();
   data.addDecisions([decision]);
-  renderDecisionLog(data.decisions);
+  renderDecisionLog(data.decisions, labels);
   redraw();
 }
 
@@ -100,12 +135,13 @@ function connect(): void {
 async function start(): Promise<void> {
   const status = await fetchStatus();
   policy = status.policy;
+  labels.set(status.reasons);
   chart.setPolicy(policy);
   document.getElementById('resource')!.textContent =
     `KiadaServiceCount ${status.resource.namespace}/${status.resource.name}`;
   const [decisions] = await Promise.all([fetchDecisions(50), loadHistory()]);
   data.addDecisions(decisions);
-  renderDecisionLog(data.decisions);
+  renderDecisionLog(data.decisions, labels);
   connect();
   // The window slides with the clock; no request is made for it.
   setInterval(redraw, 1_000);

@@ -37,13 +37,55 @@ export interface FallbackSpec {
   replicas?: number;
 }
 
+/** One tier of spec.policy: fewer than `belowUsers` active users -> `replicas`. */
+export interface PolicyTierSpec {
+  belowUsers: number;
+  replicas: number;
+}
+
+/** A time window (cron start and end, in a time zone) with a minimum of replicas. */
+export interface PolicyScheduleSpec {
+  name: string;
+  /** 5-field cron expression: the window opens at each of its times. */
+  start: string;
+  /** 5-field cron expression: the window closes at the first of its times after it opened. */
+  end: string;
+  /** IANA time zone name of start and end (default UTC). */
+  timeZone?: string;
+  minReplicas: number;
+}
+
+/** Scaling ahead of the users: the active users `lookaheadSeconds` ahead, from the last `windowSeconds`. */
+export interface PolicyForecastSpec {
+  lookaheadSeconds: number;
+  windowSeconds: number;
+}
+
+/**
+ * The scaling policy kept in the resource (docs/scaling.md, "Policy"). Every field is
+ * optional: what is left out comes from the api's SCALING_* settings, field by field.
+ */
+export interface PolicySpec {
+  tiers?: PolicyTierSpec[];
+  stepUsers?: number;
+  minReplicas?: number;
+  maxReplicas?: number;
+  scaleDown?: { stabilizationSeconds?: number };
+  schedules?: PolicyScheduleSpec[];
+  forecast?: PolicyForecastSpec;
+}
+
 export interface KiadaServiceCountSpec {
   owner?: string;
   /** Desired replicas of the target Deployment. */
   kiadaServiceCount: number;
   targetRef?: { name?: string };
   fallback?: FallbackSpec;
+  policy?: PolicySpec;
 }
+
+/** Where the api's policy comes from: spec.policy, or its SCALING_* settings alone. */
+export type PolicySource = 'resource' | 'environment';
 
 export interface KiadaServiceCountStatus {
   ready?: boolean;
@@ -53,6 +95,8 @@ export interface KiadaServiceCountStatus {
   replicas?: number;
   readyReplicas?: number;
   lastScaleTime?: string;
+  /** Where the api's policy comes from, as the api last reported it. */
+  policySource?: PolicySource;
   conditions?: Condition[];
 }
 

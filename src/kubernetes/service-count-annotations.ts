@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import {
   DEFAULT_STALE_AFTER_SECONDS,
   type FallbackSpec,
   type KiadaServiceCount,
+  type PolicySource,
+  type PolicySpec,
 } from './kiada-service-count.js';
 
 /**
@@ -20,6 +23,8 @@ export const PAUSED_UNTIL = `${PREFIX}paused-until`;
 export const SIGNAL_AT = `${PREFIX}signal-at`;
 /** Written by the api with each decision: what it decided and when (JSON). */
 export const DECISION = `${PREFIX}decision`;
+/** Written by the api: its verdict on spec.policy and the policy it applies (JSON). */
+export const POLICY = `${PREFIX}policy`;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 /** No Deployment of ours needs more; a larger number is a typo. */
@@ -168,6 +173,73 @@ export function parseDecisionStamp(annotations: Annotations): DecisionStamp | un
       replicas: parsed.replicas as number,
       recommended: parsed.recommended as number,
       at,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the api writes into the policy annotation; the operator turns it into PolicyValid. */
+export interface PolicyVerdict {
+  /** policyDigest() of the spec.policy judged: the verdict is current while they match. */
+  checked: string;
+  valid: boolean;
+  /** What is wrong (valid false): the field, the value, the fix. */
+  message?: string;
+  /** Where the policy the api applies comes from. */
+  source: PolicySource;
+  /** The spec.policy the api applies (the last valid one); null when it applies only SCALING_*. */
+  applied: PolicySpec | null;
+}
+
+/** A short digest of spec.policy ("none" when absent), independent of key order. */
+export function policyDigest(policy: PolicySpec | undefined): string {
+  if (policy === undefined) return 'none';
+  return createHash('sha256').update(canonicalJson(policy)).digest('hex').slice(0, 16);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.entries(item as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : item,
+  );
+}
+
+export function formatPolicyVerdict(verdict: PolicyVerdict): string {
+  return JSON.stringify({
+    checked: verdict.checked,
+    valid: verdict.valid,
+    ...(verdict.message !== undefined ? { message: verdict.message } : {}),
+    source: verdict.source,
+    applied: verdict.applied,
+  });
+}
+
+/** The policy annotation, or undefined when absent or not one of ours. */
+export function parsePolicyVerdict(annotations: Annotations): PolicyVerdict | undefined {
+  const value = annotations?.[POLICY];
+  if (!value) return undefined;
+  try {
+    const parsed = JSON.parse(value) as Record<string, unknown>;
+    const { checked, valid, message, source, applied } = parsed;
+    if (
+      typeof checked !== 'string' ||
+      typeof valid !== 'boolean' ||
+      (message !== undefined && typeof message !== 'string') ||
+      (source !== 'resource' && source !== 'environment') ||
+      (applied !== null && (typeof applied !== 'object' || Array.isArray(applied)))
+    ) {
+      return undefined;
+    }
+    return {
+      checked,
+      valid,
+      ...(message !== undefined ? { message } : {}),
+      source,
+      applied: applied as PolicySpec | null,
     };
   } catch {
     return undefined;

@@ -63,6 +63,11 @@ describe(desiredStatus.name, () => {
         }),
         expect.objectContaining({ type: 'Paused', status: 'False', reason: 'NotPaused' }),
         expect.objectContaining({ type: 'SignalFresh', status: 'Unknown', reason: 'NoSignal' }),
+        expect.objectContaining({
+          type: 'PolicyValid',
+          status: 'Unknown',
+          reason: 'PolicyNotChecked',
+        }),
       ],
     });
   });
@@ -97,6 +102,7 @@ describe(desiredStatus.name, () => {
       ['Ready', 'False', 'TargetNotFound'],
       ['Paused', 'False', 'NotPaused'],
       ['SignalFresh', 'Unknown', 'NoSignal'],
+      ['PolicyValid', 'Unknown', 'PolicyNotChecked'],
     ]);
     expect(status.conditions?.[0].message).toBe(
       'Deployment "kiada" not found in namespace "default"',

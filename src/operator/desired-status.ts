@@ -74,8 +74,8 @@ export function desiredStatus(input: StatusInput): KiadaServiceCountStatus {
     };
   }
 
-  const conditions = [scaled, ready, plan.paused, plan.signalFresh].map((condition) =>
-    withTransitionTime(condition, previous.conditions, input.now, generation),
+  const conditions = [scaled, ready, plan.paused, plan.signalFresh, plan.policy.policyValid].map(
+    (condition) => withTransitionTime(condition, previous.conditions, input.now, generation),
   );
   const status: KiadaServiceCountStatus = {
     ready: ready.status === 'True',
@@ -85,6 +85,7 @@ export function desiredStatus(input: StatusInput): KiadaServiceCountStatus {
     conditions,
   };
   if (generation !== undefined) status.observedGeneration = generation;
+  if (plan.policy.policySource) status.policySource = plan.policy.policySource;
   const lastScaleTime = input.scaledAt ?? previous.lastScaleTime;
   if (lastScaleTime) status.lastScaleTime = lastScaleTime;
   return status;

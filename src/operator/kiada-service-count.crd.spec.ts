@@ -6,13 +6,17 @@ import {
   DEFAULT_STALE_AFTER_SECONDS,
   KiadaServiceCountSpec,
   KiadaServiceCountStatus,
+  PolicyForecastSpec,
+  PolicyScheduleSpec,
+  PolicySpec,
+  PolicyTierSpec,
   KSC_GROUP,
   KSC_KIND,
   KSC_PLURAL,
   KSC_VERSION,
 } from '../kubernetes/kiada-service-count.js';
 
-const CRD_PATH = resolve('helm/kiada-autoscaler/crds/kiadaservicecounts.hanyang.ac.kr.yaml');
+const CRD_PATH = resolve('helm/kiada-autoscaler/files/crds/kiadaservicecounts.hanyang.ac.kr.yaml');
 
 type SchemaType = 'string' | 'integer' | 'boolean' | 'object' | 'array';
 type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
@@ -33,7 +37,40 @@ const SPEC_FIELDS = {
   kiadaServiceCount: { type: 'integer', required: true },
   targetRef: { type: 'object', required: false },
   fallback: { type: 'object', required: false },
+  policy: { type: 'object', required: false },
 } satisfies FieldsOf<KiadaServiceCountSpec>;
+
+const POLICY_FIELDS = {
+  tiers: { type: 'array', required: false },
+  stepUsers: { type: 'integer', required: false },
+  minReplicas: { type: 'integer', required: false },
+  maxReplicas: { type: 'integer', required: false },
+  scaleDown: { type: 'object', required: false },
+  schedules: { type: 'array', required: false },
+  forecast: { type: 'object', required: false },
+} satisfies FieldsOf<PolicySpec>;
+
+const TIER_FIELDS = {
+  belowUsers: { type: 'integer', required: true },
+  replicas: { type: 'integer', required: true },
+} satisfies FieldsOf<PolicyTierSpec>;
+
+const SCHEDULE_FIELDS = {
+  name: { type: 'string', required: true },
+  start: { type: 'string', required: true },
+  end: { type: 'string', required: true },
+  timeZone: { type: 'string', required: false },
+  minReplicas: { type: 'integer', required: true },
+} satisfies FieldsOf<PolicyScheduleSpec>;
+
+const FORECAST_FIELDS = {
+  lookaheadSeconds: { type: 'integer', required: true },
+  windowSeconds: { type: 'integer', required: true },
+} satisfies FieldsOf<PolicyForecastSpec>;
+
+const SCALE_DOWN_FIELDS = {
+  stabilizationSeconds: { type: 'integer', required: false },
+} satisfies FieldsOf<NonNullable<PolicySpec['scaleDown']>>;
 
 const FALLBACK_FIELDS = {
   staleAfterSeconds: { type: 'integer', required: false },
@@ -51,6 +88,7 @@ const STATUS_FIELDS = {
   replicas: { type: 'integer', required: false },
   readyReplicas: { type: 'integer', required: false },
   lastScaleTime: { type: 'string', required: false },
+  policySource: { type: 'string', required: false },
   conditions: { type: 'array', required: false },
 } satisfies FieldsOf<KiadaServiceCountStatus>;
 
@@ -139,7 +177,7 @@ describe('KiadaServiceCount CRD', () => {
     });
   });
 
-  it('prints owner, desired, replicas, ready, paused, signal and age', () => {
+  it('prints owner, desired, replicas, ready, paused, signal, policy source and age', () => {
     expect(
       version.additionalPrinterColumns?.map((column) => [column.name, column.jsonPath]),
     ).toEqual([
@@ -149,6 +187,7 @@ describe('KiadaServiceCount CRD', () => {
       ['Ready', '.status.ready'],
       ['Paused', '.status.conditions[?(@.type=="Paused")].status'],
       ['Signal', '.status.conditions[?(@.type=="SignalFresh")].reason'],
+      ['Policy', '.status.policySource'],
       ['Age', '.metadata.creationTimestamp'],
     ]);
   });
@@ -157,6 +196,14 @@ describe('KiadaServiceCount CRD', () => {
     expectFields(spec, SPEC_FIELDS);
     expectFields(spec?.properties?.targetRef, TARGET_REF_FIELDS);
     expectFields(spec?.properties?.fallback, FALLBACK_FIELDS);
+    const policy = spec?.properties?.policy;
+    expectFields(policy, POLICY_FIELDS);
+    // `items` is not deserialised by client-node: its schema keeps the YAML's names.
+    expectFields(policy?.properties?.tiers?.items as V1JSONSchemaProps, TIER_FIELDS);
+    expectFields(policy?.properties?.schedules?.items as V1JSONSchemaProps, SCHEDULE_FIELDS);
+    expectFields(policy?.properties?.forecast, FORECAST_FIELDS);
+    expectFields(policy?.properties?.scaleDown, SCALE_DOWN_FIELDS);
+    expect(status?.properties?.policySource?._enum).toEqual(['resource', 'environment']);
     expectFields(status, STATUS_FIELDS);
     expectFields(status?.properties?.conditions?.items as V1JSONSchemaProps, CONDITION_FIELDS);
     const conditionStatus = (status?.properties?.conditions?.items as V1JSONSchemaProps).properties
@@ -199,6 +246,64 @@ describe('KiadaServiceCount CRD', () => {
     expect(violations(root!, withCount(1.5))).toHaveLength(1);
     expect(violations(root!, { ...SEED_MANIFEST, spec: { owner: 'x' } })).toEqual([
       '.spec.kiadaServiceCount: required',
+    ]);
+  });
+
+  it('checks spec.policy with CEL rules whose messages say what to fix', () => {
+    const policy = spec?.properties?.policy;
+    const messages = (schema: unknown) =>
+      (
+        (schema as { 'x-kubernetes-validations'?: Array<{ message: string }> })?.[
+          'x-kubernetes-validations'
+        ] ??
+        (schema as V1JSONSchemaProps)?.x_kubernetes_validations ??
+        []
+      ).map((rule) => rule.message);
+    expect(messages(policy)).toEqual(['minReplicas must not be greater than maxReplicas']);
+    expect(messages(policy?.properties?.tiers)).toEqual([
+      'tiers must have strictly increasing belowUsers (each tier above the one before it)',
+      'tiers must not give fewer replicas to more users (replicas never decreasing)',
+    ]);
+    const schedule = policy?.properties?.schedules?.items as Record<string, unknown>;
+    expect(messages(schedule)).toEqual([
+      'start and end must differ (the window would never be open)',
+    ]);
+    // Schedules are a map keyed by name: two with one name are refused by the API server.
+    expect(policy?.properties?.schedules).toMatchObject({
+      x_kubernetes_list_type: 'map',
+      x_kubernetes_list_map_keys: ['name'],
+    });
+  });
+
+  it("accepts the issue's example policy and rejects negative values", () => {
+    const withPolicy = (policySpec: unknown) => ({
+      ...SEED_MANIFEST,
+      spec: { ...SEED_MANIFEST.spec, policy: policySpec },
+    });
+    const example = {
+      tiers: [
+        { belowUsers: 1000, replicas: 2 },
+        { belowUsers: 10000, replicas: 3 },
+      ],
+      stepUsers: 20000,
+      minReplicas: 2,
+      maxReplicas: 100,
+      scaleDown: { stabilizationSeconds: 300 },
+      schedules: [
+        {
+          name: 'office-hours',
+          start: '0 8 * * 1-5',
+          end: '0 18 * * 1-5',
+          timeZone: 'Asia/Seoul',
+          minReplicas: 5,
+        },
+      ],
+      forecast: { lookaheadSeconds: 120, windowSeconds: 300 },
+    };
+    expect(violations(root!, withPolicy(example))).toEqual([]);
+    expect(violations(root!, withPolicy({ minReplicas: -1, stepUsers: 0 }))).toEqual([
+      '.spec.policy.minReplicas: below minimum 0',
+      '.spec.policy.stepUsers: below minimum 1',
     ]);
   });
 });

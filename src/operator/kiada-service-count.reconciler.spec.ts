@@ -10,8 +10,12 @@ import {
   PAUSED,
   PAUSED_REPLICAS,
   PAUSED_UNTIL,
+  formatPolicyVerdict,
+  POLICY,
+  policyDigest,
   SIGNAL_AT,
 } from '../kubernetes/service-count-annotations.js';
+import type { PolicySpec } from '../kubernetes/kiada-service-count.js';
 import { InMemoryKubernetes } from '../kubernetes/testing/in-memory-kubernetes.js';
 import { inMemoryKubernetesProviders } from '../kubernetes/testing/kubernetes-testing.js';
 import { KiadaServiceCountReconciler } from './kiada-service-count.reconciler.js';
@@ -180,6 +184,11 @@ describe(KiadaServiceCountReconciler.name, () => {
       expect.objectContaining({ type: 'Ready', status: 'False', reason: 'TargetNotFound' }),
       expect.objectContaining({ type: 'Paused', status: 'False', reason: 'NotPaused' }),
       expect.objectContaining({ type: 'SignalFresh', status: 'Unknown', reason: 'NoSignal' }),
+      expect.objectContaining({
+        type: 'PolicyValid',
+        status: 'Unknown',
+        reason: 'PolicyNotChecked',
+      }),
     ]);
     expect(kube.events).toEqual([
       expect.objectContaining({ type: 'Warning', reason: 'TargetNotFound' }),
@@ -351,6 +360,63 @@ describe(KiadaServiceCountReconciler.name, () => {
       putResource(1);
       await expect(reconcile()).resolves.toMatchObject({ scaled: { from: 3, to: 1 } });
       expect(condition('SignalFresh')).toMatchObject({ status: 'Unknown', reason: 'NoSignal' });
+    });
+  });
+
+  describe('policy', () => {
+    /** spec.policy and the api's verdict on `checked` (the annotation it writes). */
+    const putPolicy = (policy: PolicySpec, verdict: { checked: PolicySpec; message?: string }) =>
+      kube.putServiceCount({
+        metadata: {
+          name: NAME,
+          namespace: NS,
+          annotations: {
+            [POLICY]: formatPolicyVerdict({
+              checked: policyDigest(verdict.checked),
+              valid: verdict.message === undefined,
+              ...(verdict.message !== undefined ? { message: verdict.message } : {}),
+              source: 'resource',
+              applied: { minReplicas: 2 },
+            }),
+          },
+        },
+        spec: { kiadaServiceCount: 2, policy },
+        status: kube.serviceCount(NS, NAME)?.status,
+      });
+
+    it("reports the api's verdict: PolicyValid=False with its message and one Warning, True once fixed", async () => {
+      kube.putDeployment(NS, 'kiada', 2);
+      const bad = { schedules: [] as PolicySpec['schedules'], minReplicas: 9 };
+      const message =
+        'spec.policy.schedules[0].timeZone "Mars/Olympus" is not an IANA time zone name (such as Asia/Seoul, Europe/Berlin or UTC). The api keeps the last valid spec.policy until this is fixed';
+      putPolicy(bad, { checked: bad, message });
+      await reconcile();
+      expect(condition('PolicyValid')).toMatchObject({
+        status: 'False',
+        reason: 'InvalidPolicy',
+        message,
+      });
+      expect(status()?.policySource).toBe('resource');
+      await reconcile();
+      expect(kube.events.filter((event) => event.reason === 'InvalidPolicy')).toEqual([
+        expect.objectContaining({ type: 'Warning', message }),
+      ]);
+
+      putPolicy({ minReplicas: 2 }, { checked: { minReplicas: 2 } });
+      await reconcile();
+      expect(condition('PolicyValid')).toMatchObject({ status: 'True', reason: 'PolicyApplied' });
+      expect(eventReasons().filter((reason) => reason === 'InvalidPolicy')).toHaveLength(1);
+    });
+
+    it('says Unknown while no api has checked the current spec.policy', async () => {
+      kube.putDeployment(NS, 'kiada', 2);
+      putPolicy({ minReplicas: 3 }, { checked: { minReplicas: 2 } });
+      await reconcile();
+      expect(condition('PolicyValid')).toMatchObject({
+        status: 'Unknown',
+        reason: 'PolicyNotChecked',
+        message: 'No api has checked this spec.policy yet',
+      });
     });
   });
 

@@ -8,6 +8,7 @@ import {
 } from '../kubernetes/service-count-annotations.js';
 import type { ConditionCore } from './desired-status.js';
 import type { Claim } from './ownership.js';
+import { policyReport, type PolicyReport } from './policy-condition.js';
 import { targetNameOf } from './target-ref.js';
 
 /** How the operator sets the target: as asked, held by a pause, or by the fallback rules. */
@@ -28,6 +29,8 @@ export interface ReconcilePlan {
   signal: SignalState;
   paused: ConditionCore;
   signalFresh: ConditionCore;
+  /** PolicyValid and the policy's source, as the api reported them. */
+  policy: PolicyReport;
   /** Reconcile again after this long: a pause ends, or the signal turns stale. */
   requeueAfterMs?: number;
 }
@@ -60,6 +63,7 @@ export function planReconcile({ resource, deployment, claim, now }: PlanInput): 
     signal,
     paused: pausedCondition(pause, targetName, desired, deployment),
     signalFresh: signalCondition(signal, resource.spec.fallback?.replicas),
+    policy: policyReport(resource),
     requeueAfterMs: requeueAfter(pause, signal, now),
   };
   if (!deployment) {

@@ -1,6 +1,7 @@
 import type { Condition, KiadaServiceCountStatus } from '../kubernetes/kiada-service-count.js';
 import type { EventRecord } from '../kubernetes/kubernetes.types.js';
 import { CONDITION_PAUSED, CONDITION_SCALED, CONDITION_SIGNAL_FRESH } from './desired-status.js';
+import { CONDITION_POLICY_VALID } from './policy-condition.js';
 import type { ReconcilePlan } from './reconcile-plan.js';
 
 export type PlannedEvent = Pick<EventRecord, 'type' | 'reason' | 'message'>;
@@ -18,8 +19,8 @@ const BLOCKED_REASONS = new Set([
 /**
  * The Events a reconcile records, as a pure function of the status before and after it:
  * one per transition a person should know of (a pause starts or ends, an invalid pause
- * annotation, the signal is lost or back, the target is missing or owned by another
- * scaler), and one when the operator scaled for a reason of its own (Scaled with
+ * annotation, the signal is lost or back, spec.policy turns invalid, the target is missing
+ * or owned by another scaler), and one when the operator scaled for a reason of its own (Scaled with
  * paused-replicas, Fallback). Events follow transitions, never every reconcile.
  *
  * A scale that carries out the api's decision records no Event of its own: the api already
@@ -81,6 +82,15 @@ export function transitionEvents(
       reason: 'SignalRestored',
       message: `The api's signal is back: autoscaling as asked${catchUp}`,
     });
+  }
+
+  const policyBefore = find(previous, CONDITION_POLICY_VALID);
+  const policyNow = find(next, CONDITION_POLICY_VALID);
+  if (
+    policyNow?.status === 'False' &&
+    (policyBefore?.status !== 'False' || policyBefore.message !== policyNow.message)
+  ) {
+    events.push({ type: 'Warning', reason: policyNow.reason, message: policyNow.message });
   }
 
   const scaledBefore = find(previous, CONDITION_SCALED);

@@ -1,19 +1,13 @@
-import type { ScalingPolicyConfig } from '../config/index.js';
 import { FakeClock } from '../common/testing/fake-clock.js';
-import { decide, sameDecision } from './decision.js';
+import { decide, repeats, sameDecision, traceOf } from './decision.js';
+import type { UsersForecast } from './rules/scaling-rule.js';
+import { applyRules } from './rules/scaling-rules.js';
 import { ScaleDownStabilizer } from './scale-down-stabilizer.js';
-import { recommend } from './scaling-policy.js';
+import { SEED_POLICY } from './rules/testing/rule-input.js';
+import type { OpenSchedule } from './schedules/schedule-windows.js';
 
-const seed: ScalingPolicyConfig = {
-  tiers: [
-    { belowUsers: 1000, replicas: 2 },
-    { belowUsers: 10000, replicas: 3 },
-  ],
-  stepUsers: 20000,
-  minReplicas: 2,
-  maxReplicas: 100,
-};
 const WINDOW_S = 300;
+const seed = SEED_POLICY;
 
 describe('decide', () => {
   let clock: FakeClock;
@@ -22,23 +16,40 @@ describe('decide', () => {
 
   beforeEach(() => {
     clock = new FakeClock(Date.parse('2026-12-01T09:00:00Z'));
-    stabilizer = new ScaleDownStabilizer(WINDOW_S * 1000);
+    stabilizer = new ScaleDownStabilizer();
     previous = null;
   });
 
-  /** One count through the policy, the window and the decision, as ScalingService does it. */
-  const count = (activeUsers: number, policy = seed, paused = false) => {
-    const recommendation = recommend(activeUsers, policy);
+  /** One count through the rules, the window and the decision, as ScalingService does it. */
+  const count = (
+    activeUsers: number,
+    policy = seed,
+    paused = false,
+    extra: {
+      openSchedules?: OpenSchedule[];
+      forecast?: UsersForecast;
+      policyChanged?: 'resource';
+    } = {},
+  ) => {
     const now = clock.now();
-    const stabilized = stabilizer.recommend(recommendation.replicas, now);
+    const windowMs = policy.stabilizationSeconds * 1000;
+    const outcome = applyRules({
+      at: now,
+      activeUsers,
+      policy,
+      openSchedules: extra.openSchedules ?? [],
+      forecast: extra.forecast ?? null,
+      scaleDownWindow: (recommended) => stabilizer.preview(recommended, now, windowMs),
+    });
+    stabilizer.recommend(outcome.recommended, now, windowMs);
     const decision = decide({
       at: now,
-      recommendation,
-      stabilized,
-      holdUntil: stabilizer.nextChangeAt(now),
-      windowSeconds: WINDOW_S,
+      activeUsers,
+      outcome,
+      policy,
       previousReplicas: previous,
       paused,
+      policyChanged: extra.policyChanged,
     });
     previous = decision.replicas;
     return decision;
@@ -129,5 +140,80 @@ describe('decide', () => {
     expect(sameDecision(first, key(count(1300)))).toBe(true);
     expect(sameDecision(first, key(count(900)))).toBe(false); // held: recommended 2
     expect(sameDecision(first, key(count(30_000)))).toBe(false);
+  });
+
+  it('schedule: an open window raises the answer to its minimum, saying which and until when', () => {
+    count(500);
+    const officeHours: OpenSchedule = {
+      name: 'office-hours',
+      minReplicas: 5,
+      timeZone: 'Asia/Seoul',
+      until: Date.parse('2026-12-01T09:00:00Z'), // 18:00 in Seoul
+    };
+    const decision = count(500, seed, false, { openSchedules: [officeHours] });
+    expect(decision).toMatchObject({
+      reason: 'ScheduleMinimum',
+      replicas: 5,
+      message:
+        '500 active users < 1,000: 5 replicas, schedule office-hours min 5 until 18:00 Asia/Seoul (was 2)',
+    });
+    expect(traceOf(decision)).toBe(
+      'tier 1 -> 2; schedule office-hours min 5 until 18:00 Asia/Seoul; -> 5',
+    );
+  });
+
+  it('forecast: the users expected ahead get their replicas, and the decision says the numbers', () => {
+    count(9_000);
+    const forecast: UsersForecast = {
+      expectedUsers: 10_400,
+      usersPerMinute: 700,
+      lookaheadSeconds: 120,
+      windowSeconds: 300,
+    };
+    const decision = count(9_000, { ...seed, stepUsers: 200 }, false, { forecast });
+    expect(decision.reason).toBe('Forecast');
+    expect(decision.replicas).toBe(5); // 10,400 users: 3 + floor(400 / 200)
+    expect(traceOf(decision)).toBe(
+      'tier 2 -> 3; forecast 5 (10,400 users expected in 120 s at +700/min over 300 s); -> 5',
+    );
+  });
+
+  it("the issue's trace: tier, forecast, schedule, in the order the rules apply", () => {
+    const forecast: UsersForecast = {
+      expectedUsers: 10_400,
+      usersPerMinute: 200,
+      lookaheadSeconds: 120,
+      windowSeconds: 300,
+    };
+    const officeHours: OpenSchedule = {
+      name: 'office-hours',
+      minReplicas: 5,
+      timeZone: 'Asia/Seoul',
+      until: Date.parse('2026-12-01T09:00:00Z'),
+    };
+    const policy = { ...seed, stepUsers: 400 };
+    const decision = count(9_900, policy, false, { forecast, openSchedules: [officeHours] });
+    expect(decision.steps.map((step) => step.rule)).toEqual(['tier', 'forecast', 'schedule']);
+    expect(traceOf(decision)).toBe(
+      'tier 2 -> 3; forecast 4 (10,400 users expected in 120 s at +200/min over 300 s); schedule office-hours min 5 until 18:00 Asia/Seoul; -> 5',
+    );
+  });
+
+  it('a policy change is its own reason, with the rules that gave the answer', () => {
+    count(500);
+    expect(count(500, seed, false, { policyChanged: 'resource' })).toMatchObject({
+      reason: 'PolicyChanged',
+      replicas: 2,
+      message: 'Policy changed (spec.policy): 500 active users < 1,000: 2 replicas (was 2)',
+      steps: [expect.objectContaining({ rule: 'tier', reason: 'TierMatched', replicas: 2 })],
+    });
+  });
+
+  it('after a policy change, the same answer from the same rule is no new decision; another is', () => {
+    count(500);
+    const changed = count(500, { ...seed, minReplicas: 4 }, false, { policyChanged: 'resource' });
+    expect(changed).toMatchObject({ reason: 'PolicyChanged', ruleReason: 'ClampedToMin' });
+    expect(repeats(changed, count(600, { ...seed, minReplicas: 4 }))).toBe(true);
+    expect(repeats(changed, count(600, { ...seed, minReplicas: 5 }))).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import {
   DecisionStamp,
   parseDecisionStamp,
   parseRfc3339,
+  POLICY,
   SIGNAL_AT,
   staleAfterSecondsOf,
 } from '../kubernetes/service-count-annotations.js';
@@ -47,4 +48,23 @@ export function signalNeedsRefresh(resource: KiadaServiceCount, countedAt: numbe
 
 export function signalAnnotation(countedAt: number | undefined): Record<string, string> {
   return countedAt === undefined ? {} : { [SIGNAL_AT]: new Date(countedAt).toISOString() };
+}
+
+/**
+ * The api's annotations due on `resource` besides the decision: the signal when it has
+ * aged (`signalAt`: when the api last counted), the policy verdict when it differs.
+ */
+export function annotationsDue(
+  resource: KiadaServiceCount,
+  signalAt: number | undefined,
+  policyVerdict: string | undefined,
+): Record<string, string> {
+  return {
+    ...(signalAt !== undefined && signalNeedsRefresh(resource, signalAt)
+      ? signalAnnotation(signalAt)
+      : {}),
+    ...(policyVerdict !== undefined && resource.metadata.annotations?.[POLICY] !== policyVerdict
+      ? { [POLICY]: policyVerdict }
+      : {}),
+  };
 }

@@ -4,6 +4,13 @@ interface Recommendation {
   until?: number;
 }
 
+/** What the window applies against a recommendation: the value, and until when it holds one above it. */
+export interface Stabilized {
+  replicas: number;
+  /** When the applied value next falls if nothing else is recommended; undefined when settled. */
+  until?: number;
+}
+
 /**
  * Scale-down stabilization with the HorizontalPodAutoscaler's semantics
  * (`behavior.scaleDown.stabilizationWindowSeconds`): the applied value is the highest
@@ -13,33 +20,27 @@ interface Recommendation {
  * (event-driven input, not periodic samples).
  *
  * Keeps only recommendations that can still decide the result (strictly decreasing from the
- * oldest), so memory stays bounded. Time comes from the caller.
+ * oldest), so memory stays bounded. Time and the window come from the caller (the window
+ * is the policy's, which a change of spec.policy may change).
  */
 export class ScaleDownStabilizer {
-  private readonly history: Recommendation[] = [];
+  private history: Recommendation[] = [];
 
-  constructor(private readonly windowMs: number) {}
+  /** Records the recommendation made at `now` and returns the value to apply. */
+  recommend(replicas: number, now: number, windowMs: number): number {
+    this.history = withRecommendation(this.history, replicas, now);
+    return this.stabilized(now, windowMs) ?? replicas;
+  }
 
-  /** Records the raw recommendation made at `now` and returns the value to apply. */
-  recommend(replicas: number, now: number): number {
-    const current = this.history[this.history.length - 1];
-    if (current?.replicas !== replicas) {
-      if (current) current.until = now;
-      // Lower-or-equal older values expire before this one: they can never be the maximum again.
-      while (
-        this.history.length > 0 &&
-        this.history[this.history.length - 1].replicas <= replicas
-      ) {
-        this.history.pop();
-      }
-      this.history.push({ replicas });
-    }
-    return this.stabilized(now) ?? replicas;
+  /** What recording `replicas` at `now` would apply, without recording it (pure query). */
+  preview(replicas: number, now: number, windowMs: number): Stabilized {
+    const history = expired(withRecommendation(this.history, replicas, now), now, windowMs);
+    return { replicas: history[0]?.replicas ?? replicas, until: changeAt(history, windowMs) };
   }
 
   /** The value to apply at `now`, given the recommendations made so far. */
-  stabilized(now: number): number | undefined {
-    this.expire(now);
+  stabilized(now: number, windowMs: number): number | undefined {
+    this.history = expired(this.history, now, windowMs);
     return this.history[0]?.replicas;
   }
 
@@ -47,17 +48,39 @@ export class ScaleDownStabilizer {
    * When the applied value will next fall if no new recommendation arrives (epoch ms), or
    * undefined when it is settled. The caller re-evaluates then.
    */
-  nextChangeAt(now: number): number | undefined {
-    this.expire(now);
-    const oldest = this.history[0];
-    return oldest?.until === undefined ? undefined : oldest.until + this.windowMs;
+  nextChangeAt(now: number, windowMs: number): number | undefined {
+    this.history = expired(this.history, now, windowMs);
+    return changeAt(this.history, windowMs);
   }
+}
 
-  private expire(now: number): void {
-    while (this.history.length > 0) {
-      const oldest = this.history[0];
-      if (oldest.until === undefined || oldest.until > now - this.windowMs) return;
-      this.history.shift();
-    }
+function withRecommendation(
+  history: readonly Recommendation[],
+  replicas: number,
+  now: number,
+): Recommendation[] {
+  const current = history[history.length - 1];
+  if (current?.replicas === replicas) return [...history];
+  const next = history.map((entry, index) =>
+    index === history.length - 1 ? { ...entry, until: now } : entry,
+  );
+  // Lower-or-equal older values expire before this one: they can never be the maximum again.
+  while (next.length > 0 && next[next.length - 1].replicas <= replicas) next.pop();
+  next.push({ replicas });
+  return next;
+}
+
+function expired(history: Recommendation[], now: number, windowMs: number): Recommendation[] {
+  let first = 0;
+  while (first < history.length) {
+    const oldest = history[first];
+    if (oldest.until === undefined || oldest.until > now - windowMs) break;
+    first += 1;
   }
+  return first === 0 ? history : history.slice(first);
+}
+
+function changeAt(history: readonly Recommendation[], windowMs: number): number | undefined {
+  const oldest = history[0];
+  return oldest?.until === undefined ? undefined : oldest.until + windowMs;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { registerOnce } from '../metrics/register-once.js';
+import { DECISION_REASON_CODES } from './decision-reasons.js';
 
 /** The scaling side's Prometheus metrics, on prom-client's default registry (served at /metrics). */
 @Injectable()
@@ -16,7 +17,7 @@ export class ScalingMetrics {
     () =>
       new Gauge({
         name: 'kiada_desired_replicas',
-        help: 'Replicas this process wants in the KiadaServiceCount (after the tier policy and scale-down stabilization).',
+        help: "Replicas this process wants in the KiadaServiceCount (after the policy's rules and the scale-down window).",
       }),
   );
 
@@ -56,7 +57,7 @@ export class ScalingMetrics {
     () =>
       new Counter({
         name: 'kiada_scaling_decisions_total',
-        help: 'Scaling decisions recorded, by reason (TierMatched, StepAbove, ClampedToMin, ClampedToMax, ScaleDownHeld, Paused, Fallback).',
+        help: `Scaling decisions recorded, by reason (${DECISION_REASON_CODES.join(', ')}).`,
         labelNames: ['reason'] as const,
       }),
   );

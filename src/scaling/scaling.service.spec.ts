@@ -5,6 +5,7 @@ import {
   parseDecisionStamp,
   SIGNAL_AT,
 } from '../kubernetes/service-count-annotations.js';
+import { DECISION_REASONS } from './decision-reasons.js';
 import { ScalingController } from './scaling.controller.js';
 import { SEED_TIMEOUT_MS } from './scaling.service.js';
 import { scalingHarness } from './testing/scaling-harness.js';
@@ -174,6 +175,54 @@ describe('ScalingService', () => {
     expect(h.decisions.rows.at(-1)).toMatchObject({ reason: 'Paused', paused: true, replicas: 3 });
   });
 
+  it('records and writes a decision whose reason changes while its replicas stay the same', async () => {
+    h.source.count = 1500;
+    await h.service.onApplicationBootstrap();
+    await h.clock.advance(0);
+    // A pause at the current count: the next count decides the same replicas, paused.
+    const resource = h.resource()!;
+    h.kube.putServiceCount({
+      ...resource,
+      metadata: {
+        ...resource.metadata,
+        annotations: { ...resource.metadata.annotations, [PAUSED]: 'true' },
+      },
+    });
+    await h.clock.advance(0);
+    h.login();
+    await h.clock.advance(50);
+    expect(parseDecisionStamp(h.resource()?.metadata.annotations)).toMatchObject({
+      reason: 'Paused',
+      replicas: 3,
+    });
+    expect(h.patches()).toEqual([{ kiadaServiceCount: 3 }]);
+    await h.recorder.idle();
+    expect(h.decisions.rows.map((row) => `${row.reason} ${row.replicas}`)).toEqual([
+      'TierMatched 3',
+      'Paused 3',
+    ]);
+    expect(h.kube.events.map((event) => event.reason)).toEqual(['TierMatched', 'Paused']);
+  });
+
+  it('records and writes a policy change that keeps the replicas as a new decision', async () => {
+    h.source.count = 1500;
+    await h.service.onApplicationBootstrap();
+    await h.clock.advance(0);
+    const resource = h.resource()!;
+    h.kube.putServiceCount({
+      ...resource,
+      spec: { ...resource.spec, policy: { maxReplicas: 50 } },
+    });
+    await h.clock.advance(0);
+    expect(h.patches()).toEqual([{ kiadaServiceCount: 3 }]);
+    expect(parseDecisionStamp(h.resource()?.metadata.annotations)?.reason).toBe('PolicyChanged');
+    await h.recorder.idle();
+    expect(h.decisions.rows.map((row) => `${row.reason} ${row.replicas}`)).toEqual([
+      'TierMatched 3',
+      'PolicyChanged 3',
+    ]);
+  });
+
   it('decides nothing new while the count fails, even when the window ends', async () => {
     h.source.count = 1500;
     await h.service.onApplicationBootstrap();
@@ -244,6 +293,8 @@ describe('ScalingService', () => {
         message: '12 active users < 1,000: 2 replicas (first decision)',
       }),
       policy: {
+        source: 'environment',
+        invalid: null,
         tiers: [
           { belowUsers: 1000, replicas: 2 },
           { belowUsers: 10000, replicas: 3 },
@@ -252,7 +303,11 @@ describe('ScalingService', () => {
         minReplicas: 2,
         maxReplicas: 100,
         stabilizationSeconds: 300,
+        schedules: [],
+        forecast: null,
       },
+      openSchedules: [],
+      reasons: DECISION_REASONS,
       resource: {
         namespace: 'default',
         name: 'hanyang-kiada-autoscaler',

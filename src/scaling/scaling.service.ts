@@ -2,30 +2,37 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { ConfigService } from '@nestjs/config';
 import { Observable, Subject, Subscription } from 'rxjs';
 import { Clock, Timer } from '../common/clock.js';
-import type { AppConfig, ScalingPolicyConfig } from '../config/index.js';
-import type { KiadaServiceCount } from '../kubernetes/kiada-service-count.js';
+import type { AppConfig } from '../config/index.js';
+import type { KiadaServiceCount, PolicySource } from '../kubernetes/kiada-service-count.js';
 import { parseDecisionStamp, parsePause } from '../kubernetes/service-count-annotations.js';
 import { ActiveUserCount, ActiveUsers } from './active-users.service.js';
-import { Decision, decide, sameDecision } from './decision.js';
+import { Decision, decide, repeats } from './decision.js';
 import { DecisionRecorder } from './decisions/decision-recorder.service.js';
 import { observedDecisions } from './decisions/observed-decisions.js';
-import { stampOf } from './resource-annotations.js';
+import { CountHistory, usersForecast } from './forecast/users-forecast.js';
+import { PolicyTracker } from './policy/policy-tracker.js';
+import type { ScalingPolicy } from './policy/scaling-policy.js';
+import { MAX_FORECAST_SECONDS } from './policy/resolve-policy.js';
+import { applyRules } from './rules/scaling-rules.js';
 import { ScaleDownStabilizer } from './scale-down-stabilizer.js';
-import { Recommendation, recommend } from './scaling-policy.js';
 import { ScalingResourceView } from './scaling-resource.view.js';
 import { ScalingMetrics } from './scaling.metrics.js';
+import type { OpenSchedule } from './schedules/schedule-windows.js';
 import { ServiceCountWriter, type WriterState } from './service-count.writer.js';
 
 export interface ScalingState {
   /** Null until the first count. */
   activeUsers: number | null;
-  /** What the tier policy gives for activeUsers, before stabilization. */
+  /** What the rules recommend for activeUsers, before the scale-down window. */
   recommendedReplicas: number | null;
   /** The stabilized value this process writes. */
   desiredReplicas: number | null;
   /** The latest decision of this process, null before the first count. */
   lastDecision: Decision | null;
-  policy: ScalingPolicyConfig & { stabilizationSeconds: number };
+  /** The policy in force, where it comes from, and what is wrong with spec.policy, if anything. */
+  policy: ScalingPolicy & { source: PolicySource; invalid: string | null };
+  /** The schedules' windows open now. */
+  openSchedules: OpenSchedule[];
   resource: { namespace: string; name: string } & WriterState;
 }
 
@@ -33,19 +40,24 @@ export interface ScalingState {
 export const SEED_TIMEOUT_MS = 2_000;
 /** While counting fails at the end of a window, look again this often. */
 export const REEVALUATE_RETRY_MS = 1_000;
+/** The longest timer armed at once (a far boundary is reached in several); below setTimeout's limit. */
+export const MAX_TIMER_MS = 24 * 3_600_000;
 
 /**
- * The scaling pipeline: active users -> tier policy -> scale-down stabilization -> a
+ * The scaling pipeline: active users -> the policy's rules (rules/scaling-rules.ts) -> a
  * decision -> writer. Starts with the application (initial recount, then the first write
  * in the background) and stops with it.
+ * - The policy comes from the resource (spec.policy over SCALING_*, PolicyTracker); a change
+ *   is decided at once (PolicyChanged), an invalid one is reported and not used.
  * - At start-up the resource's current value counts as a recommendation made then, so
  *   restarting or rolling the API does not cut short a scale-down window.
+ * - Besides counts, it decides again when the scale-down window lets a value fall and when
+ *   a schedule's window opens or closes: one timer on the injected clock, at the earliest.
  * - A new decision is handed to the writer when it says something new (replicas, the
  *   recommendation or the reason changed); resyncs hand it again, so a value changed by
  *   hand is corrected within a resync period.
  * - While counting fails (database down) nothing new is decided: the last value holds,
- *   even past the end of a scale-down window, and the signal annotation stops being
- *   refreshed, which is how the operator learns the signal is lost.
+ *   and the signal annotation stops being refreshed (the operator's fallback).
  * - Pauses and fallbacks the operator reports in the resource's status are recorded as
  *   decisions too (once, whichever api replica sees them first).
  */
@@ -53,13 +65,15 @@ export const REEVALUATE_RETRY_MS = 1_000;
 export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ScalingService.name);
   private readonly scaling: AppConfig['scaling'];
-  private readonly stabilizer: ScaleDownStabilizer;
+  private readonly policies: PolicyTracker;
+  private readonly stabilizer = new ScaleDownStabilizer();
+  private readonly history = new CountHistory();
   private readonly subscriptions: Subscription[] = [];
   /** Dedupe keys of operator decisions this process has recorded. */
   private readonly observed = new Set<string>();
   private reevaluation?: Timer;
   private activeUsers: number | null = null;
-  private recommendation: Recommendation | null = null;
+  private recommended: number | null = null;
   private lastDecision: Decision | null = null;
   private readonly changed = new Subject<void>();
 
@@ -73,7 +87,7 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly metrics: ScalingMetrics,
   ) {
     this.scaling = config.get('scaling', { infer: true });
-    this.stabilizer = new ScaleDownStabilizer(this.scaling.stabilizationSeconds * 1000);
+    this.policies = new PolicyTracker(this.scaling, clock, this.logger);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -81,7 +95,7 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.seedFromResource();
     this.subscriptions.push(
       this.counts.counts$.subscribe((count) => this.onCount(count)),
-      this.view.changes$.subscribe((resource) => resource && this.recordObserved(resource)),
+      this.view.changes$.subscribe((resource) => this.onResource(resource)),
     );
     await this.counts.start();
   }
@@ -94,49 +108,82 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.counts.stop();
   }
 
-  /** Emits after every evaluation (a count, the end of a window): `state` may have changed. */
+  /** Emits after every evaluation (a count, a boundary, a policy change): `state` may have changed. */
   get changes$(): Observable<void> {
     return this.changed.asObservable();
   }
 
   get state(): ScalingState {
-    const { namespace, resourceName, stabilizationSeconds, policy } = this.scaling;
+    const { namespace, resourceName } = this.scaling;
+    const { policy, source, verdict } = this.policies.reading;
     return {
       activeUsers: this.activeUsers,
-      recommendedReplicas: this.recommendation?.replicas ?? null,
+      recommendedReplicas: this.recommended,
       desiredReplicas: this.lastDecision?.replicas ?? null,
       lastDecision: this.lastDecision,
-      policy: { ...policy, tiers: policy.tiers.map((tier) => ({ ...tier })), stabilizationSeconds },
+      policy: {
+        ...structuredClone(policy),
+        source,
+        invalid: verdict.valid ? null : verdict.message!,
+      },
+      openSchedules: this.policies.openSchedules(this.clock.now()),
       resource: { namespace, name: resourceName, ...this.writer.state },
     };
   }
 
-  /** A new count: refresh the signal, apply the policy and the window, decide. */
+  /** A new count: refresh the signal, keep it for the forecast, decide. */
   onCount({ count, kind, at, countedAt }: ActiveUserCount): void {
     this.activeUsers = count;
+    this.history.add(at, count, MAX_FORECAST_SECONDS * 1000);
     this.writer.refreshSignal(at);
-    this.recommendation = recommend(count, this.scaling.policy);
     this.evaluate(kind !== 'read', { countStartedAt: at, countedAt });
   }
 
-  /** `timing`: when the count behind this evaluation ran (logged with a change of replicas). */
-  private evaluate(resync: boolean, timing?: { countStartedAt: number; countedAt?: number }): void {
-    const recommendation = this.recommendation;
-    if (!recommendation) return;
+  /** The resource changed (or is gone): the operator's reports, and the policy in it. */
+  private onResource(resource: KiadaServiceCount | null): void {
+    if (resource) this.recordObserved(resource);
+    const change = this.policies.read(resource ?? undefined);
+    if (resource) this.writer.desirePolicy(this.policies.reading.verdict);
+    if (change) this.evaluate(false, undefined, change);
+  }
+
+  /**
+   * Applies the rules and decides. `timing`: when the count behind this evaluation ran
+   * (logged with a change of replicas); `policyChanged`: the policy's new source.
+   */
+  private evaluate(
+    resync: boolean,
+    timing?: { countStartedAt: number; countedAt?: number },
+    policyChanged?: PolicySource,
+  ): void {
+    const activeUsers = this.activeUsers;
+    if (activeUsers === null) return;
     const now = this.clock.now();
-    const stabilized = this.stabilizer.recommend(recommendation.replicas, now);
+    const { policy } = this.policies.reading;
+    const windowMs = policy.stabilizationSeconds * 1000;
+    const outcome = applyRules({
+      at: now,
+      activeUsers,
+      policy,
+      openSchedules: this.policies.openSchedules(now),
+      forecast:
+        policy.forecast && usersForecast(this.history.all, now, activeUsers, policy.forecast),
+      scaleDownWindow: (recommended) => this.stabilizer.preview(recommended, now, windowMs),
+    });
+    this.stabilizer.recommend(outcome.recommended, now, windowMs);
+    this.recommended = outcome.recommended;
     const current = this.view.current();
     const decision = decide({
       at: now,
-      recommendation,
-      stabilized,
-      holdUntil: this.stabilizer.nextChangeAt(now),
-      windowSeconds: this.scaling.stabilizationSeconds,
+      activeUsers,
+      outcome,
+      policy,
       previousReplicas: current?.spec.kiadaServiceCount ?? this.lastDecision?.replicas ?? null,
       paused: parsePause(current?.metadata.annotations, now).paused,
+      policyChanged,
     });
     const previous = this.lastDecision;
-    const isNew = !previous || !sameDecision(stampOf(previous), stampOf(decision));
+    const isNew = !previous || !repeats(previous, decision);
     if (isNew) {
       this.lastDecision = decision;
       this.metrics.desiredReplicas.set(decision.replicas);
@@ -150,21 +197,24 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     // A resync hands the decision again: the writer corrects a value changed by hand.
     if (isNew || resync) this.writer.desire(this.lastDecision!);
-    this.scheduleReevaluation();
+    this.scheduleReevaluation(now);
     this.changed.next();
   }
 
   /**
-   * Reads the resource's current spec.kiadaServiceCount (waiting at most SEED_TIMEOUT_MS
-   * for the view's first list; the writer retries anything that fails) and records it as a
+   * Reads the resource (waiting at most SEED_TIMEOUT_MS for the view's first list; the
+   * writer retries anything that fails): its policy, and its spec.kiadaServiceCount as a
    * recommendation made now, so a lower count only takes effect after a full window.
    */
   private async seedFromResource(): Promise<void> {
     await this.view.whenSynced(SEED_TIMEOUT_MS);
     const found = this.view.current();
+    this.policies.read(found);
+    if (found) this.writer.desirePolicy(this.policies.reading.verdict);
     const replicas = found?.spec.kiadaServiceCount;
     if (typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0) {
-      this.stabilizer.recommend(replicas, this.clock.now());
+      const windowMs = this.policies.reading.policy.stabilizationSeconds * 1000;
+      this.stabilizer.recommend(replicas, this.clock.now(), windowMs);
     }
     const stamp = parseDecisionStamp(found?.metadata.annotations);
     if (found && stamp)
@@ -173,17 +223,21 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
       );
   }
 
-  /** While a higher value holds the window, come back when it leaves it. */
-  private scheduleReevaluation(): void {
+  /** Come back when the scale-down window lets a value fall or a schedule's window opens or closes. */
+  private scheduleReevaluation(now: number): void {
     this.reevaluation?.cancel();
     this.reevaluation = undefined;
-    const now = this.clock.now();
-    const at = this.stabilizer.nextChangeAt(now);
-    if (at === undefined) return;
-    this.reevaluation = this.clock.setTimeout(() => this.reevaluate(), at - now);
+    const windowMs = this.policies.reading.policy.stabilizationSeconds * 1000;
+    const times = [
+      this.stabilizer.nextChangeAt(now, windowMs),
+      this.policies.nextBoundaryAt(now),
+    ].filter((time): time is number => time !== undefined);
+    if (times.length === 0) return;
+    const delay = Math.min(Math.max(0, Math.min(...times) - now), MAX_TIMER_MS);
+    this.reevaluation = this.clock.setTimeout(() => this.reevaluate(), delay);
   }
 
-  /** The window ended: decide again, unless counting fails (then look again shortly). */
+  /** A window ended or a boundary came: decide again, unless counting fails (then look again shortly). */
   private reevaluate(): void {
     this.reevaluation = undefined;
     if (this.counts.healthy) {
@@ -192,7 +246,7 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     // The signal is lost: hold the last value, decide nothing new until counting works.
     this.logger.warn(
-      'The scale-down window ended while the active users cannot be counted: holding the current replicas',
+      'A scale-down window or schedule boundary came while the active users cannot be counted: holding the current replicas',
     );
     this.reevaluation = this.clock.setTimeout(() => this.reevaluate(), REEVALUATE_RETRY_MS);
   }

@@ -6,10 +6,11 @@ import {
   SIGNAL_AT,
 } from '../kubernetes/service-count-annotations.js';
 import { decide, type Decision } from './decision.js';
-import { recommend } from './scaling-policy.js';
+import { environmentPolicy } from './policy/scaling-policy.js';
+import { rulesForCount } from './rules/scaling-rules.js';
 import { scalingHarness } from './testing/scaling-harness.js';
 
-const POLICY = loadConfig({}).scaling.policy;
+const POLICY = environmentPolicy(loadConfig({}).scaling);
 
 describe('ServiceCountWriter', () => {
   let h: ReturnType<typeof scalingHarness>;
@@ -23,17 +24,15 @@ describe('ServiceCountWriter', () => {
   afterEach(() => h.shutDown());
 
   /** The decision for `users` active users, as ScalingService makes it (no window). */
-  const decision = (users: number, previous: number | null = null): Decision => {
-    const recommendation = recommend(users, POLICY);
-    return decide({
+  const decision = (users: number, previous: number | null = null): Decision =>
+    decide({
       at: h.clock.now(),
-      recommendation,
-      stabilized: recommendation.replicas,
-      windowSeconds: 300,
+      activeUsers: users,
+      outcome: rulesForCount(users, POLICY),
+      policy: POLICY,
       previousReplicas: previous,
       paused: false,
     });
-  };
   const putResource = (replicas: number, annotations?: Record<string, string>) =>
     h.kube.putServiceCount({
       metadata: { name: h.name, namespace: 'apps', ...(annotations ? { annotations } : {}) },
@@ -141,6 +140,33 @@ describe('ServiceCountWriter', () => {
     expect(h.stored()).toBe(3);
     await expect(recorded()).resolves.toEqual([]);
     expect(h.writer.state.lastError).toBeNull();
+  });
+
+  it("writes a decision that meets a conflict (the operator's status write) right after reading again", async () => {
+    putResource(2);
+    await settle();
+    // The operator writes the status; the api's view has not seen that version yet.
+    await h.kube.patchServiceCountStatus('apps', h.name, { replicas: 2, readyReplicas: 2 });
+    h.writer.desire(decision(1000, 2));
+    await h.writer.idle(); // no time passes: no backoff, no resync
+    expect(h.kube.callsOf('patchServiceCountSpec')).toHaveLength(2); // a 409, then the write
+    expect(h.kube.callsOf('getServiceCount')).toHaveLength(1);
+    expect(h.stored()).toBe(3);
+    expect(h.resource()?.status).toMatchObject({ replicas: 2, readyReplicas: 2 });
+    await expect(recorded()).resolves.toEqual(['TierMatched 3']);
+    expect(h.writer.state.lastError).toBeNull();
+  });
+
+  it('writes over a different decision another replica wrote meanwhile, right after reading again', async () => {
+    putResource(2);
+    await settle();
+    const current = h.resource()!;
+    h.kube.putServiceCount({ ...current, spec: { ...current.spec, kiadaServiceCount: 4 } });
+    h.writer.desire(decision(1000, 2));
+    await h.writer.idle();
+    expect(h.kube.callsOf('patchServiceCountSpec')).toHaveLength(2);
+    expect(h.stored()).toBe(3);
+    await expect(recorded()).resolves.toEqual(['TierMatched 3']);
   });
 
   it('does not create the resource when creation is off, and retries until it appears', async () => {

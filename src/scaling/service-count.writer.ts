@@ -9,11 +9,18 @@ import type { AppConfig } from '../config/index.js';
 import type { KiadaServiceCount } from '../kubernetes/kiada-service-count.js';
 import { KubernetesApiError } from '../kubernetes/kubernetes-api.error.js';
 import { ServiceCountSpecApi } from '../kubernetes/ports/service-count-spec.api.js';
-import { DECISION, formatDecisionStamp } from '../kubernetes/service-count-annotations.js';
+import {
+  DECISION,
+  formatDecisionStamp,
+  formatPolicyVerdict,
+  POLICY,
+  type PolicyVerdict,
+} from '../kubernetes/service-count-annotations.js';
 import type { Decision } from './decision.js';
 import { decisionRow } from './decisions/decision-record.js';
 import { DecisionRecorder } from './decisions/decision-recorder.service.js';
 import {
+  annotationsDue,
   holdsDecision,
   signalAnnotation,
   signalNeedsRefresh,
@@ -49,7 +56,6 @@ export interface WriterState {
 
 /** The writer's one work-queue key: there is one resource to write. */
 const RESOURCE = 'resource';
-
 /**
  * Writes decisions into the configured KiadaServiceCount, in the background, as a work
  * queue with one key:
@@ -61,8 +67,8 @@ const RESOURCE = 'resource';
  *   differ, preconditioned on the resourceVersion it compared with: of several api replicas
  *   deciding the same, exactly one write lands, and only that replica records the decision
  *   (row, Event, metric);
- * - `refreshSignal(at)` keeps the signal annotation fresh while the api can count, which is
- *   how the operator knows the signal is alive (fallback);
+ * - `refreshSignal(at)` keeps the signal annotation fresh (the operator's fallback), and
+ *   `desirePolicy(verdict)` the policy annotation current (the operator's PolicyValid);
  * - a missing resource is created when SCALING_CREATE_RESOURCE is on;
  * - every failure (409 included) is retried with capped exponential backoff, forever while
  *   the API is unreachable; the streak is logged sparingly.
@@ -75,6 +81,7 @@ export class ServiceCountWriter {
   private readonly failures: FailureStreak;
   private desired?: Decision;
   private signalAt?: number;
+  private policy?: string;
   private readonly stateValue: Omit<WriterState, 'observedReplicas'> = {
     lastWrittenReplicas: null,
     lastWriteAt: null,
@@ -111,6 +118,12 @@ export class ServiceCountWriter {
   desire(decision: Decision): void {
     this.desired = decision;
     this.kick();
+  }
+
+  /** The policy annotation the resource should carry (written only when it differs). */
+  desirePolicy(verdict: PolicyVerdict): void {
+    this.policy = formatPolicyVerdict(verdict);
+    if (this.view.current()?.metadata.annotations?.[POLICY] !== this.policy) this.kick();
   }
 
   /** The api counted at `at`: keep the signal annotation fresh (written only when it ages). */
@@ -156,15 +169,12 @@ export class ServiceCountWriter {
       if (decision) await this.create(decision);
       return;
     }
-    const signal =
-      this.signalAt !== undefined && signalNeedsRefresh(current, this.signalAt)
-        ? signalAnnotation(this.signalAt)
-        : {};
+    const annotations = annotationsDue(current, this.signalAt, this.policy);
     if (decision && !holdsDecision(current, decision)) {
       const writeStartedAt = this.clock.now();
       let patched: KiadaServiceCount;
       try {
-        patched = await this.patchDecision(current, decision, signal);
+        patched = await this.patchDecision(current, decision, annotations);
       } catch (error) {
         // A write we had not seen yet (the operator's status, another replica): look again.
         if (!(error instanceof KubernetesApiError && error.conflict)) throw error;
@@ -172,12 +182,14 @@ export class ServiceCountWriter {
         if (!current) throw error;
         this.view.observe(current);
         if (holdsDecision(current, decision)) return; // another replica made it
-        patched = await this.patchDecision(current, decision, signal);
+        patched = await this.patchDecision(current, decision, annotations);
       }
       this.view.observe(patched);
       this.landed(decision, current, patched, 'patch', writeStartedAt);
-    } else if (Object.keys(signal).length > 0) {
-      this.view.observe(await this.serviceCounts.annotateServiceCount(namespace, name, signal));
+    } else if (Object.keys(annotations).length > 0) {
+      this.view.observe(
+        await this.serviceCounts.annotateServiceCount(namespace, name, annotations),
+      );
     }
   }
 
@@ -185,7 +197,7 @@ export class ServiceCountWriter {
   private patchDecision(
     current: KiadaServiceCount,
     decision: Decision,
-    signal: Record<string, string>,
+    annotations: Record<string, string>,
   ): Promise<KiadaServiceCount> {
     const { namespace, resourceName: name } = this.scaling;
     return this.serviceCounts.patchServiceCountSpec(
@@ -193,7 +205,7 @@ export class ServiceCountWriter {
       name,
       { kiadaServiceCount: decision.replicas },
       {
-        annotations: { [DECISION]: formatDecisionStamp(stampOf(decision)), ...signal },
+        annotations: { [DECISION]: formatDecisionStamp(stampOf(decision)), ...annotations },
         resourceVersion: current.metadata.resourceVersion,
       },
     );
@@ -218,6 +230,7 @@ export class ServiceCountWriter {
     manifest.metadata.annotations = {
       [DECISION]: formatDecisionStamp(stampOf(decision)),
       ...signalAnnotation(this.signalAt),
+      ...(this.policy !== undefined ? { [POLICY]: this.policy } : {}),
     };
     const created = await this.serviceCounts.createServiceCount(manifest);
     this.view.observe(created);

@@ -79,6 +79,9 @@ describe('dashboard over HTTP', () => {
       desiredReplicas: 2,
       rule: 'tier',
       ruleIndex: 0,
+      trace: 'tier 1 -> 2; -> 2',
+      policySource: 'environment',
+      openSchedules: [],
       conditions: [],
     });
   });

@@ -9,7 +9,7 @@ import {
   screenshot,
   TEST_OUTPUT_DIR,
 } from '../support/browser.js';
-import { applyCrd } from '../support/custom-resource.js';
+import { applyCrd, patchServiceCount } from '../support/custom-resource.js';
 import { dropDatabase, freshDatabase } from '../support/database.js';
 import { HttpUser } from '../support/http-user.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
@@ -27,6 +27,9 @@ const TIERS = '10:2,20:3';
 const SEEDED = 6;
 /** What the issue asks: the page follows a login within 1 s. */
 const FOLLOW_MS = 1_000;
+
+/** "18:05": a time as the api writes a window's end (UTC). */
+const cronTime = (time: Date) => time.toISOString().slice(11, 16);
 
 /** The api's log lines about counts and decisions (to explain a failed wait). */
 function scalingLog(app: AppProcess): string {
@@ -190,7 +193,8 @@ describe('dashboard (browser)', () => {
 
     expect(page.url()).toBe(`${api!.url}/dashboard/`);
     expect(await text('#active-users')).toBe(String(SEEDED));
-    expect(await text('#tier')).toBe('tier 1: 0–9 users → 2');
+    expect(await text('#tier')).toBe('tier 1 -> 2; -> 2');
+    expect(await text('#policy-source')).toBe('policy: environment');
     expect(await text('#desired')).toBe('2');
     expect(await text('#resource')).toBe(`KiadaServiceCount ${namespace}/hanyang-kiada-autoscaler`);
     expect(external).toEqual([]);
@@ -202,9 +206,9 @@ describe('dashboard (browser)', () => {
       await logInNewUser();
       await pageFollows(active, active >= 10 ? 3 : 2);
     }
-    expect(await text('#tier')).toBe('tier 2: 10–19 users → 3');
+    expect(await text('#tier')).toBe('tier 2 -> 3; -> 3');
 
-    // The marker of the crossing: hovering it shows the reason.
+    // The marker of the crossing: hovering it shows the reason's label, the message, the trace.
     const marker = page.locator('.decision-marker').last();
     await marker.waitFor();
     expect(await marker.getAttribute('data-reason')).toBe('TierMatched');
@@ -212,13 +216,14 @@ describe('dashboard (browser)', () => {
     const tooltip = page.locator('#marker-tooltip');
     await tooltip.waitFor({ state: 'visible' });
     expect(await tooltip.innerText()).toMatch(
-      /^TierMatched at .*: 10 active users >= 10: 3 replicas \(was 2\)$/,
+      /^tier at .*: 10 active users >= 10: 3 replicas \(was 2\)\ntier 2 -> 3; -> 3$/,
     );
 
     // The decision log, newest first.
     const newest = page.locator('#decisions tr').first();
     expect(await newest.getAttribute('data-reason')).toBe('TierMatched');
     expect(await newest.innerText()).toContain('2 → 3');
+    expect(await newest.locator('.trace').innerText()).toBe('tier 2 -> 3; -> 3');
 
     // The operator scales the Deployment; kwok makes the third pod ready.
     await pageShows({ '#ready': '3', '#observed': '3' }, 60_000);
@@ -255,6 +260,34 @@ describe('dashboard (browser)', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     figures.screenshotDark = await screenshot(page, 'dashboard', 'scale-down-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('applies a policy change live: its source, the open window shaded, its label and trace', async () => {
+    // A window that opened a minute ago and closes in ten, with at least 4 replicas.
+    const at = (offsetMinutes: number) => new Date(Date.now() + offsetMinutes * 60_000);
+    const cron = (time: Date) => `${time.getUTCMinutes()} ${time.getUTCHours()} * * *`;
+    const policy = {
+      schedules: [
+        { name: 'launch', start: cron(at(-1)), end: cron(at(10)), timeZone: 'UTC', minReplicas: 4 },
+      ],
+    };
+    await patchServiceCount(namespace, 'hanyang-kiada-autoscaler', { spec: { policy } });
+    await pageShows({ '#desired': '4', '#policy-source@source': 'resource' }, 5_000);
+    expect(await text('#open-schedules')).toMatch(/^launch \(min 4\) until \d\d:\d\d:00$/);
+    expect(await text('#tier')).toBe(
+      'tier 1 -> 2; schedule launch min 4 until ' + cronTime(at(10)) + ' UTC; -> 4',
+    );
+    const marker = page.locator('.decision-marker[data-reason="PolicyChanged"]').last();
+    await marker.hover();
+    expect(await page.locator('#marker-tooltip').innerText()).toMatch(
+      /^policy changed at .*: Policy changed \(spec\.policy\): 8 active users < 10: 4 replicas, schedule launch min 4 until \d\d:\d\d UTC \(was 2\)\ntier 1 -> 2; schedule launch min 4 until \d\d:\d\d UTC; -> 4$/,
+    );
+    figures.screenshotPolicy = await screenshot(page, 'dashboard', 'policy-window-light');
+    await patchServiceCount(namespace, 'hanyang-kiada-autoscaler', [
+      { op: 'remove', path: '/spec/policy' },
+    ]);
+    await pageShows({ '#policy-source@source': 'environment' }, 5_000);
     expect(errors).toEqual([]);
   }, 60_000);
 

@@ -17,6 +17,7 @@ import {
 } from '../support/openapi-document.js';
 import { installChartRbac } from '../support/rbac.js';
 import { runSchemathesis, warningsOf, type SchemathesisRun } from '../support/schemathesis.js';
+import { readEvents } from '../support/event-stream.js';
 
 /** Test cases per operation and phase; enough for well over MIN_GENERATED in all. */
 const MAX_EXAMPLES = process.env.KIADA_SCHEMATHESIS_MAX_EXAMPLES ?? '300';
@@ -73,6 +74,30 @@ function outcome(run: SchemathesisRun) {
   };
 }
 
+/** A user who logs in and out every 300 ms until stopped: a decision each time. */
+function keepDeciding(baseUrl: string): { stop(): Promise<void>; changes(): number } {
+  const user = new HttpUser(baseUrl, `stream-activity-${Date.now()}`);
+  let running = true;
+  let changes = 0;
+  const loop = (async () => {
+    await user.signUp();
+    while (running) {
+      await user.logIn();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await user.logOut();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      changes += 2;
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+    changes: () => changes,
+  };
+}
+
 /**
  * The API is what its OpenAPI document says: schemathesis generates requests for every
  * operation of the app's own /docs-json (valid and invalid ones, undeclared methods,
@@ -97,7 +122,14 @@ describe('OpenAPI conformance: schemathesis over /docs-json, all checks', () => 
     // Throttling off (apiEnv): at the default limit almost every generated sign-up and
     // log-in would be a 429 before validation, leaving the contract behind it untested
     // (and the suite's own log-ins throttled). The throttled run below covers 429.
-    env = await apiEnv(namespace, databaseUrl);
+    // One replica per active user (tiers below 1 and 2, then a step of 1), no scale-down
+    // window: every log-in and log-out is a decision, for the stream's `decision` events.
+    env = await apiEnv(namespace, databaseUrl, {
+      SCALING_TIERS: '1:1,2:2',
+      SCALING_STEP_USERS: '1',
+      SCALING_MIN_REPLICAS: '1',
+      SCALING_STABILIZATION_SECONDS: '0',
+    });
     api = await startApp('api', env);
     document = await fetchOpenApiDocument(api.url);
     // The document's example credentials are a real user: the examples phase logs in with
@@ -116,10 +148,11 @@ describe('OpenAPI conformance: schemathesis over /docs-json, all checks', () => 
   });
 
   it(`every operation answers as documented: at least ${MIN_GENERATED} generated requests, logged in where needed, no finding`, async () => {
-    const streams = eventStreamOperations(document);
-    if (streams.length > 0) {
-      console.log(`not fuzzed (text/event-stream responses stay open): ${streams.join(', ')}`);
-    }
+    // Streams are read up to max-stream-events (schemathesis.toml) and every event checked
+    // against the document's itemSchema; logins and logouts meanwhile make decisions, so the
+    // stream sends `decision` events as well as `point`s.
+    expect(eventStreamOperations(document)).toEqual(['GET /scaling/stream']);
+    const activity = keepDeciding(api!.url);
     const run = await runSchemathesis({
       label: 'openapi-conformance',
       schemaUrl: `${api!.url}/docs-json`,
@@ -133,14 +166,17 @@ describe('OpenAPI conformance: schemathesis over /docs-json, all checks', () => 
         '--request-timeout',
         '10',
         ...(SEED ? ['--seed', SEED] : []),
-        ...streams.flatMap((name) => ['--exclude-name', name]),
       ],
-    });
+    }).finally(() => activity.stop());
     console.log(summary('openapi-conformance', run));
+    console.log(`${activity.changes()} log-ins and log-outs during the run, each a decision`);
 
     expect(outcome(run)).toEqual({ exitCode: 0, failures: [], errors: [] });
     // No operation left untested, none answered only 401 (the session works), no other warning.
-    expect(run.report.operations.tested).toBe(operationsOf(document).length - streams.length);
+    expect(run.report.operations.tested).toBe(operationsOf(document).length);
+    expect(run.requests.filter((sent) => sent.path === '/scaling/stream').length).toBeGreaterThan(
+      0,
+    );
     expect(warningsOf(run.report)).toEqual({});
     expect(run.report.auth.reauth_broke).toBe(false);
     expect(run.report.test_cases.generated).toBeGreaterThanOrEqual(MIN_GENERATED);
@@ -193,6 +229,45 @@ describe('OpenAPI conformance: schemathesis over /docs-json, all checks', () => 
       await limited.stop();
     }
   }, 300_000);
+
+  it('the stream sends what its itemSchema says: point, decision with its steps, ping', async () => {
+    const item = (
+      document.paths['/scaling/stream'].get.responses?.['200'].content?.['text/event-stream'] as {
+        itemSchema: { oneOf: Array<{ properties: { event: { enum: string[] } } }> };
+      }
+    ).itemSchema;
+    expect(item.oneOf.map((alternative) => alternative.properties.event.enum)).toEqual([
+      ['point'],
+      ['decision'],
+      ['ping'],
+    ]);
+    const user = new HttpUser(api!.url, `stream-${Date.now()}`);
+    await user.signUp();
+    // The first point at once, a decision when the user logs in, a ping after 20 quiet seconds.
+    const events = readEvents(`${api!.url}/scaling/stream`, ['point', 'decision', 'ping'], 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await user.logIn();
+    const seen = await events;
+    const point = JSON.parse(seen.point.data) as Record<string, unknown>;
+    expect(Object.keys(point)).toEqual(
+      expect.arrayContaining([
+        'activeUsers',
+        'desiredReplicas',
+        'trace',
+        'policySource',
+        'openSchedules',
+      ]),
+    );
+    const decision = JSON.parse(seen.decision.data) as { reason: string; steps: unknown[] };
+    expect(decision.steps).toEqual([
+      expect.objectContaining({
+        rule: expect.any(String),
+        reason: expect.any(String),
+        note: expect.any(String),
+      }),
+    ]);
+    expect(seen.ping).toEqual({ event: 'ping', data: '', id: expect.any(String) });
+  }, 60_000);
 
   it('an undeclared method on a known path is a 405 with Allow; OPTIONS lists the methods', async () => {
     const trace = await send('TRACE', `${api!.url}/auth/login`);

@@ -88,7 +88,7 @@ describe('operator against a real API server', () => {
     expect(operator.output()).toContain('hanyang-kiada-autoscaler');
     expect(operator.output()).toContain('hanyang-university-graduation-37-team');
     const printed = await kubectl('get', 'ksc', '--namespace', namespace);
-    expect(printed).toMatch(/OWNER\s+DESIRED\s+REPLICAS\s+READY\s+PAUSED\s+SIGNAL\s+AGE/);
+    expect(printed).toMatch(/OWNER\s+DESIRED\s+REPLICAS\s+READY\s+PAUSED\s+SIGNAL\s+POLICY\s+AGE/);
     expect(printed).toMatch(
       /hanyang-kiada-autoscaler\s+hanyang-university-graduation-37-team\s+1\s+1\s+true\s+False\s+NoSignal/,
     );

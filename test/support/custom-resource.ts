@@ -9,18 +9,18 @@ import {
   type KiadaServiceCount,
   type KiadaServiceCountSpec,
 } from '../../src/kubernetes/kiada-service-count.js';
-import { isNotFound, kubeClients } from './kubernetes.js';
+import { isNotFound, kubeClients, kubectl } from './kubernetes.js';
 import { waitFor } from './wait.js';
 
 /** The CRD as the chart installs it. */
-export const CRD_PATH = 'helm/kiada-autoscaler/crds/kiadaservicecounts.hanyang.ac.kr.yaml';
+export const CRD_PATH = 'helm/kiada-autoscaler/files/crds/kiadaservicecounts.hanyang.ac.kr.yaml';
 
 /** The watch/list path of the KiadaServiceCounts in `namespace`. */
 export function serviceCountsPath(namespace: string): string {
   return `/apis/${KSC_GROUP}/${KSC_VERSION}/namespaces/${namespace}/${KSC_PLURAL}`;
 }
 
-/** Creates (or updates) the CRD from the chart's crds/ file and waits until it is Established. */
+/** Creates (or updates) the CRD from the chart's file and waits until it is Established. */
 export async function applyCrd(): Promise<void> {
   const { extensions } = kubeClients();
   const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(CRD_PATH, 'utf8'));
@@ -64,4 +64,23 @@ export async function getServiceCount(namespace: string, name: string): Promise<
     plural: KSC_PLURAL,
     name,
   })) as KiadaServiceCount;
+}
+
+/**
+ * `kubectl patch ksc <name>` as a user types it: a merge patch (an object), or a JSON patch
+ * (an array of operations). Resolves to kubectl's output; rejects with its stderr.
+ */
+export function patchServiceCount(namespace: string, name: string, patch: object): Promise<string> {
+  const type = Array.isArray(patch) ? 'json' : 'merge';
+  return kubectl(
+    'patch',
+    'ksc',
+    name,
+    '--namespace',
+    namespace,
+    '--type',
+    type,
+    '--patch',
+    JSON.stringify(patch),
+  );
 }

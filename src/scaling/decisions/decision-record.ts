@@ -26,6 +26,12 @@ export function decisionRow(
     recommendedReplicas: rec.replicas,
     rule: rec.rule,
     ruleIndex: rec.index,
+    steps: decision.steps.map(({ rule, reason, replicas, note }) => ({
+      rule,
+      reason,
+      replicas,
+      note,
+    })),
     clamp: rec.clamp ?? null,
     holdReplicas: decision.hold?.replicas ?? null,
     holdUntil: decision.hold?.until ?? null,

@@ -22,6 +22,7 @@ const row = (
   recommendedReplicas: 3,
   rule: 'tier',
   ruleIndex: 1,
+  steps: [{ rule: 'tier', reason: 'TierMatched', replicas: 3, note: 'tier 2 -> 3' }],
   clamp: null,
   holdReplicas: null,
   holdUntil: null,

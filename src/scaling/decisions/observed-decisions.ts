@@ -1,5 +1,14 @@
 import type { KiadaServiceCount } from '../../kubernetes/kiada-service-count.js';
+import { PAUSED } from '../decision.js';
+import type { ReasonDeclaration } from '../rules/scaling-rule.js';
 import type { NewScalingDecision } from './decision.repository.js';
+
+/** Declared here, where a decision gets it: the operator applied the fallback. */
+export const FALLBACK = {
+  code: 'Fallback',
+  description: "the operator applied the fallback: the api's signal was lost",
+  label: 'fallback',
+} as const satisfies ReasonDeclaration;
 
 /**
  * Decisions the operator made about the resource, as the api sees them in its status: a
@@ -20,19 +29,20 @@ export function observedDecisions(
     if (!paused && !fallback) continue;
     const at = Date.parse(condition.lastTransitionTime);
     if (Number.isNaN(at)) continue;
-    const reason = paused ? 'Paused' : 'Fallback';
+    const reason = paused ? PAUSED.code : FALLBACK.code;
     rows.push({
       at,
       namespace,
       name,
       reason,
-      message: `${paused ? 'Paused' : 'Fallback'} (operator): ${condition.message}`.slice(0, 512),
+      message: `${reason} (operator): ${condition.message}`.slice(0, 512),
       activeUsers,
       previousReplicas: null,
       replicas: resource.status?.replicas ?? null,
       recommendedReplicas: resource.spec.kiadaServiceCount,
       rule: null,
       ruleIndex: null,
+      steps: [],
       clamp: null,
       holdReplicas: null,
       holdUntil: null,

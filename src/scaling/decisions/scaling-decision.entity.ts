@@ -1,5 +1,9 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { millisecondsTransformer } from '../../database/milliseconds.transformer.js';
+import type { Step } from '../rules/scaling-rule.js';
+
+/** A step of the trace as stored: what the API serves. */
+export type DecisionStep = Pick<Step, 'rule' | 'reason' | 'replicas' | 'note'>;
 
 /** One scaling decision (see ../decision.ts), as kept in `scaling_decisions`. */
 @Entity({ name: 'scaling_decisions' })
@@ -44,6 +48,10 @@ export class ScalingDecision {
   /** The tier's index, or the number of steps past the last tier. */
   @Column({ name: 'rule_index', type: 'integer', nullable: true })
   ruleIndex: number | null;
+
+  /** The rules that changed the answer, in order (JSON); null for rows older than the trace. */
+  @Column({ type: 'simple-json', nullable: true })
+  steps: DecisionStep[] | null;
 
   /** `min` or `max` when the bounds changed the policy's value. */
   @Column({ type: 'varchar', length: 8, nullable: true })

@@ -1,7 +1,26 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DECISION_REASONS } from '../decision.js';
+import { DECISION_REASON_CODES } from '../decision-reasons.js';
 import type { NewScalingDecision } from '../decisions/decision.repository.js';
 import type { ScalingDecision } from '../decisions/scaling-decision.entity.js';
+import { BASE_RULES, SCALING_RULES } from '../rules/scaling-rules.js';
+
+/** A step of a decision's trace: one rule that changed the answer. */
+export class DecisionStepDto {
+  @ApiProperty({ enum: SCALING_RULES.map((rule) => rule.name), example: 'schedule' })
+  rule: string;
+
+  @ApiProperty({ enum: DECISION_REASON_CODES, example: 'ScheduleMinimum' })
+  reason: string;
+
+  @ApiProperty({ description: 'The replicas after this step.', example: 5 })
+  replicas: number;
+
+  @ApiProperty({
+    description: 'What the rule did.',
+    example: 'schedule office-hours min 5 until 18:00 Asia/Seoul',
+  })
+  note: string;
+}
 
 export class DecisionHoldDto {
   @ApiProperty({ description: 'The higher value the scale-down window holds.', example: 3 })
@@ -27,7 +46,7 @@ export class DecisionDto {
   @ApiProperty({ example: '2026-12-01T09:00:00.000Z' })
   at: string;
 
-  @ApiProperty({ enum: DECISION_REASONS, example: 'TierMatched' })
+  @ApiProperty({ enum: DECISION_REASON_CODES, example: 'TierMatched' })
   reason: string;
 
   @ApiProperty({ example: '1,000 active users >= 1,000: 3 replicas (was 2)' })
@@ -58,8 +77,8 @@ export class DecisionDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    enum: ['tier', 'step'],
-    description: 'The rule that matched.',
+    enum: BASE_RULES.map((rule) => rule.name),
+    description: 'The rule that gave the base value from the count.',
   })
   rule: string | null;
 
@@ -86,6 +105,13 @@ export class DecisionDto {
   })
   hold: DecisionHoldDto | null;
 
+  @ApiProperty({
+    type: [DecisionStepDto],
+    description:
+      'The trace: the rules that changed the answer, in order (empty for decisions the operator reported).',
+  })
+  steps: DecisionStepDto[];
+
   @ApiProperty({ description: 'The resource was paused: the operator held the Deployment.' })
   paused: boolean;
 
@@ -105,6 +131,7 @@ export class DecisionDto {
       rule: row.rule,
       ruleIndex: row.ruleIndex,
       clamp: row.clamp,
+      steps: row.steps ?? [],
       hold:
         row.holdReplicas !== null && row.holdUntil !== null
           ? { replicas: row.holdReplicas, until: new Date(row.holdUntil).toISOString() }

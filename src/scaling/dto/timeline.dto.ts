@@ -1,6 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ScalingSnapshot, TimelinePoint } from '../timeline/timeline-point.js';
+import { BASE_RULES } from '../rules/scaling-rules.js';
 import { DecisionDto } from './decision.dto.js';
+import type { ScheduleWindow } from '../schedules/schedule-windows.js';
+import { OpenScheduleDto } from './scaling-status.dto.js';
 
 /** One point of the dashboard's chart. */
 export class TimelinePointDto {
@@ -64,8 +67,9 @@ export class ScalingSnapshotDto extends TimelinePointDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    enum: ['tier', 'step'],
-    description: 'The policy rule that applies to activeUsers.',
+    enum: BASE_RULES.map((rule) => rule.name),
+    description:
+      'The rule that gave the base value for activeUsers (a tier, or steps past the last).',
   })
   rule: string | null;
 
@@ -78,8 +82,22 @@ export class ScalingSnapshotDto extends TimelinePointDto {
   ruleIndex: number | null;
 
   @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The last decision's trace: the rules that changed the answer, then the result.",
+    example: 'tier 1 -> 2; schedule office-hours min 5 until 18:00 Asia/Seoul; -> 5',
+  })
+  trace: string | null;
+
+  @ApiProperty({ enum: ['resource', 'environment'], example: 'resource' })
+  policySource: string;
+
+  @ApiProperty({ type: [OpenScheduleDto], description: "The schedules' windows open now." })
+  openSchedules: OpenScheduleDto[];
+
+  @ApiProperty({
     type: [ConditionSummaryDto],
-    description: "The resource's conditions (Ready, Scaled, Paused, SignalFresh).",
+    description: "The resource's conditions (Ready, Scaled, Paused, SignalFresh, PolicyValid).",
   })
   conditions: ConditionSummaryDto[];
 
@@ -87,6 +105,33 @@ export class ScalingSnapshotDto extends TimelinePointDto {
     return Object.assign(new ScalingSnapshotDto(), {
       ...snapshot,
       at: new Date(snapshot.at).toISOString(),
+      openSchedules: snapshot.openSchedules.map(OpenScheduleDto.from),
+    });
+  }
+}
+
+/** A window of a schedule of the policy in force, for the chart's shading. */
+export class ScheduleWindowDto {
+  @ApiProperty({ example: 'office-hours' })
+  name: string;
+
+  @ApiProperty({ example: 5 })
+  minReplicas: number;
+
+  @ApiProperty({ example: '2026-12-01T23:00:00.000Z' })
+  from: string;
+
+  @ApiProperty({
+    description: 'When it closes (may be after `to`).',
+    example: '2026-12-02T09:00:00.000Z',
+  })
+  to: string;
+
+  static from(window: ScheduleWindow): ScheduleWindowDto {
+    return Object.assign(new ScheduleWindowDto(), {
+      ...window,
+      from: new Date(window.from).toISOString(),
+      to: new Date(window.to).toISOString(),
     });
   }
 }
@@ -110,4 +155,11 @@ export class ScalingHistoryDto {
     description: 'Decisions made in the range, oldest first (at most 500, the newest).',
   })
   decisions: DecisionDto[];
+
+  @ApiProperty({
+    type: [ScheduleWindowDto],
+    description:
+      "The windows of the policy's schedules that overlap the range (the policy in force now), oldest first.",
+  })
+  windows: ScheduleWindowDto[];
 }

@@ -1,5 +1,12 @@
-import type { Condition, KiadaServiceCount } from '../../kubernetes/kiada-service-count.js';
+import type {
+  Condition,
+  KiadaServiceCount,
+  PolicySource,
+} from '../../kubernetes/kiada-service-count.js';
+import { traceOf } from '../decision.js';
+import type { BaseRuleName } from '../rules/scaling-rules.js';
 import type { ScalingState } from '../scaling.service.js';
+import type { OpenSchedule } from '../schedules/schedule-windows.js';
 
 /** One point of the dashboard's chart: the signal and the replicas at a moment. */
 export interface TimelinePoint {
@@ -14,19 +21,27 @@ export interface TimelinePoint {
   readyReplicas: number | null;
 }
 
-/** What the dashboard's header shows: a point, the rule that applies and the conditions. */
+/** What the dashboard's header shows: a point, the rules that applied and the conditions. */
 export interface ScalingSnapshot extends TimelinePoint {
   recommendedReplicas: number | null;
-  /** The policy rule for activeUsers: a tier (by index in SCALING_TIERS) or steps past the last. */
-  rule: 'tier' | 'step' | null;
+  /** The rule that gave the base value: a tier (by index) or steps past the last tier. */
+  rule: BaseRuleName | null;
   ruleIndex: number | null;
+  /** The last decision's trace: "tier 2 -> 3; schedule office-hours min 5 until 18:00 UTC; -> 5". */
+  trace: string | null;
+  policySource: PolicySource;
+  /** The schedules' windows open now. */
+  openSchedules: OpenSchedule[];
   conditions: Array<Pick<Condition, 'type' | 'status' | 'reason' | 'message'>>;
 }
 
 /** The snapshot at `at` from the scaling state and the resource as last seen (pure). */
 export function scalingSnapshot(
   at: number,
-  state: Pick<ScalingState, 'activeUsers' | 'recommendedReplicas' | 'lastDecision'>,
+  state: Pick<
+    ScalingState,
+    'activeUsers' | 'recommendedReplicas' | 'lastDecision' | 'openSchedules' | 'policy'
+  >,
   resource: KiadaServiceCount | undefined,
 ): ScalingSnapshot {
   const recommendation = state.lastDecision?.recommendation;
@@ -39,6 +54,9 @@ export function scalingSnapshot(
     recommendedReplicas: state.recommendedReplicas,
     rule: recommendation?.rule ?? null,
     ruleIndex: recommendation?.index ?? null,
+    trace: state.lastDecision ? traceOf(state.lastDecision) : null,
+    policySource: state.policy.source,
+    openSchedules: state.openSchedules,
     conditions: (resource?.status?.conditions ?? []).map(({ type, status, reason, message }) => ({
       type,
       status,
