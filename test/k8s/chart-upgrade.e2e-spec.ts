@@ -123,7 +123,7 @@ describe('helm upgrade from chart 0.1.0 delivers the new CRD schema', () => {
     expect(refused).toContain('minReplicas must not be greater than maxReplicas');
   }, 240_000);
 
-  it('later upgrades need no flag, and carry kiadaServiceCount.policy into the resource', async () => {
+  it('later upgrades need no flag, and carry serviceCount.policy into the resource', async () => {
     await helm(
       'upgrade',
       RELEASE,
@@ -132,7 +132,7 @@ describe('helm upgrade from chart 0.1.0 delivers the new CRD schema', () => {
       namespace,
       '--reuse-values',
       '--set',
-      'kiadaServiceCount.policy.maxReplicas=8',
+      'serviceCount.policy.maxReplicas=8',
       '--wait',
       '--timeout',
       '3m',

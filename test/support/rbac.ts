@@ -33,7 +33,7 @@ export async function installChartRbac(
 ): Promise<void> {
   const args = ['template', RELEASE, CHART, '--namespace', namespace];
   for (const template of RBAC_TEMPLATES) args.push('--show-only', template);
-  const allValues = { 'kiadaServiceCount.name': 'hanyang-kiada-autoscaler', ...values };
+  const allValues = { 'serviceCount.name': 'hanyang-kiada-autoscaler', ...values };
   for (const [key, value] of Object.entries(allValues)) {
     args.push('--set-string', `${key}=${value}`);
   }

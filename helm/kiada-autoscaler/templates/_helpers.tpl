@@ -309,6 +309,9 @@ Cross-field rules that values.schema.json cannot say with a readable message.
 Included by every template that depends on them, so `helm template` fails early.
 */}}
 {{- define "kiada-autoscaler.validate" -}}
+{{- if hasKey .Values "kiadaServiceCount" }}
+{{- fail "kiadaServiceCount: the resource's values are serviceCount.* since chart 0.2.0 (create, name, owner, replicas, policy): rename the key in your values; helm upgrade --reuse-values from 0.1.0 carries the old key, so pass your values again instead" }}
+{{- end }}
 {{- if and (not .Values.mysql.enabled) (not .Values.externalDatabase.url) (not .Values.externalDatabase.existingSecret) }}
 {{- fail "externalDatabase: set externalDatabase.url or externalDatabase.existingSecret when mysql.enabled is false" }}
 {{- end }}
