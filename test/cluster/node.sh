@@ -18,7 +18,6 @@
 
 NODE_DIR=$S/node
 NODE_NAME=${KIADA_NODE_NAME:-kiada-node}
-NODE_PACKAGES=(containerd runc containernetworking-plugins iptables ipset nftables conntrack)
 NODE_CNI_BIN_DIR=${KIADA_NODE_CNI_BIN_DIR:-/usr/lib/cni}
 NODE_COMPONENTS=(containerd kubelet kube-proxy kube-router local-path-provisioner)
 # kubelet's global sysctls (container_manager_linux.go setupKernelTunables): recorded before it

@@ -17,6 +17,9 @@
 #                                 stop (SIGTERM, SIGKILL after ${KIADA_APISERVER_STOP_GRACE:-10}s;
 #                                 --hard: SIGKILL at once) and start kube-apiserver only: etcd
 #                                 keeps its data; same port, certs, tokens and kubeconfig
+#   start.sh --import-images <docker-archive tarball...>
+#                                 import images into the real node's containerd (what
+#                                 `kind load image-archive` does for kind)
 #   start.sh --status             print component status, exit 1 if not healthy
 #   start.sh --env                print the export lines (KUBECONFIG, PATH)
 # Env: KIADA_CLUSTER_DIR, KIADA_CLUSTER_CACHE, KIADA_CLUSTER_NODES (default 2),
@@ -446,7 +449,10 @@ case ${1:-up} in
   up|start) lock; cmd_up ;;
   --restart-apiserver|restart-apiserver) lock; cmd_restart_apiserver "${2:-}" ;;
   --status|status) cmd_status ;;
+  --import-images|import-images)
+    node_enabled || die "no real node in $S (start.sh --real-node)"
+    shift; node_import "$@" ;;
   --env|env) print_env ;;
-  -h|--help) sed -n "2,18p" "$0" ;;
+  -h|--help) sed -n "2,28p" "$0" ;;
   *) die "unknown command '$1' (see --help)" ;;
 esac

@@ -21,6 +21,7 @@ if [[ ! -d $S ]]; then echo "[cluster] nothing to stop ($S does not exist)" >&2;
 [[ -d $S/pids ]] || { echo "[cluster] ERROR: $S does not look like a cluster state dir (no pids/); not touching it" >&2; exit 1; }
 
 # the real node first (its kubelet and kube-proxy talk to the API server)
+# shellcheck disable=SC2034 # read by node.sh
 SERVICE_CIDR=${KIADA_CLUSTER_SERVICE_CIDR:-10.96.0.0/16}
 if node_enabled; then node_down; fi
 # reverse start order; only pids whose executable is one of our cluster binaries

@@ -25,7 +25,8 @@ if [[ ! -d $DATADIR/mysql ]]; then
   if [[ ${MYSQL_USER:-} == root ]]; then die "MYSQL_USER=root: root is created anyway; set MYSQL_ROOT_PASSWORD instead"; fi
   log "initialising $DATADIR"
   mariadb-install-db --datadir="$DATADIR" --auth-root-authentication-method=normal \
-    --skip-test-db --skip-name-resolve --skip-auth-anonymous-user --rpm >/dev/null
+    --skip-test-db --skip-name-resolve --rpm >/tmp/install-db.log 2>&1 \
+    || { cat /tmp/install-db.log >&2; die "mariadb-install-db failed (above)"; }
   socket=/tmp/mariadb-init.sock
   "$@" --skip-networking --socket="$socket" &
   pid=$!
@@ -39,6 +40,11 @@ if [[ ! -d $DATADIR/mysql ]]; then
   esc() { printf '%s' "$1" | sed "s/\\\\/\\\\\\\\/g; s/'/\\\\'/g"; }
   {
     echo "SET @@SESSION.SQL_LOG_BIN=0;"
+    # like the official image: no anonymous users (they would shadow MYSQL_USER), and root
+    # only as root@localhost (mariadb-install-db also makes root@127.0.0.1, ::1 and the
+    # host name without a password) plus root@'%' below
+    echo "DELETE FROM mysql.global_priv WHERE User='' OR (User='root' AND Host <> 'localhost');"
+    echo "FLUSH PRIVILEGES;"
     echo "ALTER USER 'root'@'localhost' IDENTIFIED BY '$(esc "${MYSQL_ROOT_PASSWORD:-}")';"
     # like the official image: root may also log in over TCP (the password guards it)
     echo "CREATE USER 'root'@'%' IDENTIFIED BY '$(esc "${MYSQL_ROOT_PASSWORD:-}")';"
