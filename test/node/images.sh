@@ -53,8 +53,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# key of a set of files (and extra words): 12 hex digits
-key_of() { { for f in "$@"; do if [[ -e $f ]]; then find "$f" -type f -print0 | sort -z | xargs -0 sha256sum; else echo "$f"; fi; done; } | sha256sum | cut -c1-12; }
+# key of files, directories (their relative paths and contents) and words: 12 hex digits
+key_of() {
+  local f
+  for f in "$@"; do
+    if [[ -d $f ]]; then (cd "$f" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+    elif [[ -f $f ]]; then sha256sum <"$f"
+    else echo "$f"; fi
+  done | sha256sum | cut -c1-12
+}
 have() { image_buildah inspect --type image "$1" >/dev/null 2>&1; }
 
 # from_scratch <ref> <dir> <buildah config options...>: an image of one directory tree
