@@ -9,7 +9,8 @@
 #   pause     Kubernetes' pause.c (from the k8s.io/kubernetes module) compiled static
 #   coredns   the CoreDNS binary test/cluster/build.sh built, for the real node's cluster DNS
 # and saves each as a docker-archive tarball (what `ctr images import` and
-# `kind load image-archive` read), cached by image ID in $KIADA_IMAGE_CACHE/node-archives.
+# `kind load image-archive` read), cached by image ID and reference in
+# $KIADA_IMAGE_CACHE/node-archives.
 # An image whose inputs did not change is neither rebuilt nor saved again.
 #
 # Usage: test/node/images.sh [name ...]   (default: all seven)
@@ -151,8 +152,9 @@ fi
 # --- archives ----------------------------------------------------------------------------------
 for name in "${WANT[@]}"; do
   ref=${REF[$name]}
-  id=$(image_buildah inspect --type image --format '{{.FromImageID}}' "$ref" | cut -c1-12)
-  archive=$ARCHIVES/$name-$id.tar
+  # by image ID and reference: the tarball carries the reference it was saved under
+  id=$(image_buildah inspect --type image --format '{{.FromImageID}}' "$ref")
+  archive=$ARCHIVES/$name-$(printf '%s %s' "$ref" "$id" | sha256sum | cut -c1-12).tar
   if [[ ! -s $archive ]]; then
     started=$SECONDS
     rm -f "$ARCHIVES/$name"-*.tar
