@@ -213,7 +213,17 @@ node_launch() { # <component> <executable> <args...>: in the node's network name
   readlink -f "$exe" >"$S/pids/$name.exe"
   setsid nsenter --net="/run/netns/$NODE_NETNS" -- "$exe" "$@" >>"$S/logs/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$S/pids/$name.pid"
+  node_exec_wait "$name"
   log "started $name (pid $!, in $NODE_NETNS, log $S/logs/$name.log)"
+}
+node_exec_wait() { # <component>: until setsid and nsenter have exec'd the component itself
+  local i pid
+  pid=$(node_pid "$1")
+  for ((i = 0; i < 50; i++)); do
+    [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$(cat "$S/pids/$1.exe")" ]] && return 0
+    [[ -e /proc/$pid ]] || return 0
+    sleep 0.1
+  done
 }
 node_launch_host() { # <component> <executable> <args...>: in the host's network namespace
   local name=$1 exe=$2; shift 2
@@ -222,6 +232,7 @@ node_launch_host() { # <component> <executable> <args...>: in the host's network
   readlink -f "$exe" >"$S/pids/$name.exe"
   setsid "$exe" "$@" >>"$S/logs/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$S/pids/$name.pid"
+  node_exec_wait "$name"
   log "started $name (pid $!, log $S/logs/$name.log)"
 }
 node_wait() { # <component> <timeout s> <what> <command...>
