@@ -310,9 +310,13 @@ describe('the chart on real nodes: helm install as a user types it', () => {
       await helm('uninstall', RELEASE, '--namespace', namespace, '--wait').catch(() => undefined);
       await deleteNamespace(namespace, { waitMs: 120_000 });
     }
+    // the release's pods (api, operator, MySQL, kiada, the migration Jobs) seen Ready on a real node
     results.podsReady = readyPods
-      ? [...readyPods.readyAt.values()].filter((p) => realNodes.has(p.pod.spec?.nodeName ?? ''))
-          .length
+      ? [...readyPods.readyAt.values()].filter(
+          (p) =>
+            realNodes.has(p.pod.spec?.nodeName ?? '') &&
+            p.pod.metadata?.labels?.['app.kubernetes.io/instance'] === RELEASE,
+        ).length
       : 0;
     if (process.env.KIADA_NODE_RESULTS) {
       writeFileSync(process.env.KIADA_NODE_RESULTS, JSON.stringify(results, null, 2));
