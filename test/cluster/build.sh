@@ -76,7 +76,7 @@ declare -A spec=(
   [helm-unittest]="helm-unittest|github.com/helm-unittest/helm-unittest/cmd/helm-unittest||$unittest_ld"
   [kubelet]="kubernetes|k8s.io/kubernetes/cmd/kubelet|notest,grpcnotrace|$kube_ld"
   [kube-proxy]="kubernetes|k8s.io/kubernetes/cmd/kube-proxy|notest,grpcnotrace|$kube_ld"
-  [coredns]="coredns|github.com/coredns/coredns||$coredns_ld"
+  [coredns]="coredns|kiada.local/test/cluster/coredns||$coredns_ld"
   [kube-router]="kube-router|github.com/cloudnativelabs/kube-router/v2/cmd/kube-router||$router_ld"
   [local-path-provisioner]="local-path-provisioner|github.com/rancher/local-path-provisioner||$local_path_ld"
 )
