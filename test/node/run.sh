@@ -55,22 +55,6 @@ trap cleanup EXIT
 if ! command -v kubectl >/dev/null || ! command -v helm >/dev/null; then
   eval "$(bash test/cluster/build.sh --env kubectl helm)"
 fi
-archives=()
-if [[ ${KIADA_NODE_IMAGES_LOADED:-} == 1 ]]; then
-  for name in APP MARIADB KIADA TOOLS BUSYBOX; do
-    v=KIADA_NODE_IMAGE_$name
-    [[ -n ${!v:-} ]] || die "KIADA_NODE_IMAGES_LOADED=1 needs $v (the image reference you loaded)"
-    export "${v?}"
-  done
-  log "using the images you loaded (KIADA_NODE_IMAGES_LOADED=1)"
-else
-  log "building the images (test/node/images.sh)"
-  images=$(bash test/node/images.sh) || die "building the images failed (see above)"
-  # shellcheck disable=SC2001 # one export per line
-  eval "$(sed 's/^/export /' <<<"$images")"
-  mapfile -t archives < <(sed -n 's/^KIADA_NODE_ARCHIVE_\(APP\|MARIADB\|KIADA\|TOOLS\|BUSYBOX\)=//p' <<<"$images")
-fi
-
 # --- the cluster ----------------------------------------------------------------------------
 real_nodes() { # names of the nodes kwok does not fake
   kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.annotations.kwok\.x-k8s\.io/node}{"\n"}{end}' 2>/dev/null \
@@ -84,6 +68,30 @@ if [[ -n ${KUBECONFIG:-} ]] && kubectl get --raw /readyz >/dev/null 2>&1 && [[ -
     mode=external
   fi
 fi
+
+# --- images --------------------------------------------------------------------------------
+if [[ $mode == local ]]; then
+  # the node's binaries first: its CoreDNS image is made of one of them
+  bash test/cluster/build.sh node
+fi
+archives=()
+if [[ ${KIADA_NODE_IMAGES_LOADED:-} == 1 ]]; then
+  for name in APP MARIADB KIADA TOOLS BUSYBOX; do
+    v=KIADA_NODE_IMAGE_$name
+    [[ -n ${!v:-} ]] || die "KIADA_NODE_IMAGES_LOADED=1 needs $v (the image reference you loaded)"
+    export "${v?}"
+  done
+  log "using the images you loaded (KIADA_NODE_IMAGES_LOADED=1)"
+else
+  log "building the images (test/node/images.sh)"
+  wanted=(app mariadb kiada tools busybox)
+  [[ $mode == local ]] && wanted+=(pause coredns)
+  images=$(bash test/node/images.sh "${wanted[@]}") || die "building the images failed (see above)"
+  # shellcheck disable=SC2001 # one export per line
+  eval "$(sed 's/^/export /' <<<"$images")"
+  mapfile -t archives < <(sed -n 's/^KIADA_NODE_ARCHIVE_\(APP\|MARIADB\|KIADA\|TOOLS\|BUSYBOX\)=//p' <<<"$images")
+fi
+
 case $mode in
   kind)
     if ((${#archives[@]})); then
