@@ -40,8 +40,12 @@ for need in gcc:gcc busybox:busybox-static; do
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need#*:}" >&2 \
     || image_die "apt-get install ${need#*:} failed (see above)"
 done
-[[ -f /usr/lib/x86_64-linux-gnu/libc.a || -f /usr/lib/aarch64-linux-gnu/libc.a ]] \
-  || image_die "static glibc is missing (pause is linked statically): apt-get install libc6-dev"
+if [[ ! -f /usr/lib/$(gcc -dumpmachine)/libc.a ]]; then
+  [[ $(id -u) == 0 ]] || image_die "static glibc is missing (pause is linked statically): apt-get install libc6-dev"
+  image_log "installing libc6-dev from Debian's packages (pause is linked statically)"
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends libc6-dev >&2 \
+    || image_die "apt-get install libc6-dev failed (see above)"
+fi
 
 init_container_storage
 ARCHIVES=$IMAGE_CACHE/node-archives
