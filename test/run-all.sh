@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README.md, docs/testing.md, .ci/run): installs what the tests need, then runs lint,
 # prettier --check, unit tests, the MariaDB e2e suite, the suites against a real Kubernetes API server, the
-# demo (`npm run demo -- --ci`), and the container image check (built with buildah, run with podman, no Docker engine).
+# demo (`npm run demo -- --ci`), the container image check (built with buildah, run with podman, no Docker engine),
+# and the real-node suite (the chart installed onto a node that runs real containers, docs/real-node.md).
 # MariaDB and the cluster are started once and shared by the e2e suite and the image check.
 # Idempotent: safe to run twice on one machine.
 set -euo pipefail
@@ -45,5 +46,9 @@ npm run demo -- --ci
 
 step "container image: Dockerfile built with buildah, every role run with podman as the chart runs it"
 bash test/image/check.sh
+
+step "real node: helm install onto a node that runs real containers, fenced in its own network namespace (test/node/run.sh)"
+# its own cluster (KIADA_NODE_CLUSTER_DIR), not the one above: that one's nodes are fake
+env -u KUBECONFIG bash test/node/run.sh --ci
 
 step "all test steps passed"

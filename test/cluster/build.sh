@@ -3,9 +3,12 @@
 #   etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok, helm
 # into ${KIADA_CLUSTER_CACHE:-$HOME/.cache/kiada-autoscaler/cluster}/<versions>/bin,
 # and the helm-unittest plugin (go/helm-unittest) into
-# ${KIADA_CLUSTER_CACHE:-...}/helm-unittest-<version>/plugins/unittest (plugin.yaml + binary).
+# ${KIADA_CLUSTER_CACHE:-...}/helm-unittest-<version>/plugins/unittest (plugin.yaml + binary),
+# and, when asked for (`node`), the real node's kubelet, kube-proxy, coredns, kube-router and
+# local-path-provisioner into ${KIADA_CLUSTER_CACHE:-...}/node-<versions>/bin.
 # Binaries that already exist there are reused; only missing ones are built.
-# Usage: build.sh [--force] [--env] [binary ...]      (default: all binaries and helm-unittest)
+# Usage: build.sh [--force] [--env] [binary ... | node]  (default: all binaries but the node's)
+#   node:  the real node's binaries (start.sh --real-node builds them on demand)
 #   --env: after building, print `export PATH=<bin dir>:$PATH` on stdout (for eval), plus
 #          `export HELM_PLUGINS=<plugins dir>` when helm-unittest was asked for;
 #          all progress goes to stderr.
@@ -20,7 +23,8 @@ for a in "$@"; do
   case $a in
     --force) force=1 ;;
     --env) print_env=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    node) want+=("${NODE_BINARIES[@]}") ;;
     *) want+=("$a") ;;
   esac
 done
@@ -55,6 +59,9 @@ for p in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
   helm_ld+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$kube_minor"
 done
 
+coredns_ld="-s -w -X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION"
+router_ld="-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$KUBE_ROUTER_VERSION -X github.com/cloudnativelabs/kube-router/v2/pkg/version.BuildDate=$build_date"
+local_path_ld="-s -w -X main.VERSION=$LOCAL_PATH_VERSION"
 unittest_ld="-s -w -X github.com/helm-unittest/helm-unittest/internal/build.version=${HELM_UNITTEST_VERSION#v}"
 
 # name -> "module dir|package|build tags|ldflags"
@@ -67,12 +74,18 @@ declare -A spec=(
   [kwok]="kwok|sigs.k8s.io/kwok/cmd/kwok||-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=$KUBE_VERSION"
   [helm]="helm|helm.sh/helm/v3/cmd/helm||$helm_ld"
   [helm-unittest]="helm-unittest|github.com/helm-unittest/helm-unittest/cmd/helm-unittest||$unittest_ld"
+  [kubelet]="kubernetes|k8s.io/kubernetes/cmd/kubelet|notest,grpcnotrace|$kube_ld"
+  [kube-proxy]="kubernetes|k8s.io/kubernetes/cmd/kube-proxy|notest,grpcnotrace|$kube_ld"
+  [coredns]="coredns|kiada.local/test/cluster/coredns||$coredns_ld"
+  [kube-router]="kube-router|github.com/cloudnativelabs/kube-router/v2/cmd/kube-router||$router_ld"
+  [local-path-provisioner]="local-path-provisioner|github.com/rancher/local-path-provisioner||$local_path_ld"
 )
 
 unittest_plugin_dir=$HELM_UNITTEST_PLUGINS_DIR/unittest
 binary_path() { # <name> -> where the built binary lives
   case $1 in
     helm-unittest) printf '%s\n' "$unittest_plugin_dir/untt" ;;
+    kubelet|kube-proxy|coredns|kube-router|local-path-provisioner) printf '%s\n' "$NODE_BIN_DIR/$1" ;;
     *) printf '%s\n' "$CLUSTER_BIN_DIR/$1" ;;
   esac
 }
@@ -108,7 +121,7 @@ proxy_hint() { # <log file>
 
 todo=()
 for b in "${want[@]}"; do
-  [[ -n ${spec[$b]+x} ]] || die "unknown binary '$b' (known: ${CLUSTER_BINARIES[*]} ${TOOL_BINARIES[*]})"
+  [[ -n ${spec[$b]+x} ]] || die "unknown binary '$b' (known: ${CLUSTER_BINARIES[*]} ${TOOL_BINARIES[*]} ${NODE_BINARIES[*]}, or node)"
   if [[ $force == 0 && -x $(binary_path "$b") ]]; then
     log "reuse $b ($(binary_path "$b"))"
   else
@@ -118,7 +131,9 @@ done
 
 emit_env() {
   ((print_env)) || return 0
-  printf 'export PATH=%s:$PATH\n' "$CLUSTER_BIN_DIR"
+  local b node_path=""
+  for b in "${want[@]}"; do [[ " ${NODE_BINARIES[*]} " == *" $b "* ]] && node_path="$NODE_BIN_DIR:"; done
+  printf 'export PATH=%s%s:$PATH\n' "$node_path" "$CLUSTER_BIN_DIR"
   if [[ " ${want[*]} " == *" helm-unittest "* ]]; then
     printf 'export HELM_PLUGINS=%s\n' "$HELM_UNITTEST_PLUGINS_DIR"
   fi
@@ -152,6 +167,7 @@ for b in "${todo[@]}"; do
   IFS='|' read -r mod pkg tags ldflags <<<"${spec[$b]}"
   start=$SECONDS
   out=$(binary_path "$b")
+  mkdir -p "$(dirname "$out")"
   log "start $b ($pkg)"
   ( while sleep 30; do log "  ... still building $b ($((SECONDS - start))s, total $((SECONDS - total_start))s)"; done ) &
   hb_pid=$!

@@ -13,7 +13,11 @@ ETCD_VERSION=$(_kiada_modver "$CLUSTER_SRC_DIR/go/etcd/go.mod" go.etcd.io/etcd/s
 KWOK_VERSION=$(_kiada_modver "$CLUSTER_SRC_DIR/go/kwok/go.mod" sigs.k8s.io/kwok)
 HELM_VERSION=$(_kiada_modver "$CLUSTER_SRC_DIR/go/helm/go.mod" helm.sh/helm/v3)
 HELM_UNITTEST_VERSION=$(_kiada_modver "$CLUSTER_SRC_DIR/go/helm-unittest/go.mod" github.com/helm-unittest/helm-unittest)
-for _v in KUBE_VERSION ETCD_VERSION KWOK_VERSION HELM_VERSION HELM_UNITTEST_VERSION; do
+COREDNS_VERSION=$(_kiada_modver "$CLUSTER_SRC_DIR/go/coredns/go.mod" github.com/coredns/coredns)
+KUBE_ROUTER_VERSION=$(_kiada_modver "$CLUSTER_SRC_DIR/go/kube-router/go.mod" github.com/cloudnativelabs/kube-router/v2)
+LOCAL_PATH_VERSION=$(_kiada_modver "$CLUSTER_SRC_DIR/go/local-path-provisioner/go.mod" github.com/rancher/local-path-provisioner)
+for _v in KUBE_VERSION ETCD_VERSION KWOK_VERSION HELM_VERSION HELM_UNITTEST_VERSION \
+  COREDNS_VERSION KUBE_ROUTER_VERSION LOCAL_PATH_VERSION; do
   [[ -n ${!_v} ]] || { echo "error: cannot read $_v from $CLUSTER_SRC_DIR/go/*/go.mod" >&2; return 1 2>/dev/null || exit 1; }
 done
 unset _v
@@ -28,3 +32,10 @@ CLUSTER_BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kub
 # cluster version, so it has its own cache directory, keyed by its version.
 TOOL_BINARIES=(helm-unittest)
 HELM_UNITTEST_PLUGINS_DIR="$CLUSTER_CACHE_ROOT/helm-unittest-$HELM_UNITTEST_VERSION/plugins"
+# The real node's binaries (start.sh --real-node, KIADA_CLUSTER_REAL_NODE=1): kubelet and
+# kube-proxy from the same Kubernetes module as the control plane, CoreDNS, kube-router (the
+# NetworkPolicy firewall) and local-path-provisioner. Built only when a real node is asked
+# for (`build.sh node`), into their own directory keyed by all their versions.
+NODE_BINARIES=(kubelet kube-proxy coredns kube-router local-path-provisioner)
+NODE_KEY="${KUBE_VERSION}-coredns-${COREDNS_VERSION}-kube-router-${KUBE_ROUTER_VERSION}-local-path-${LOCAL_PATH_VERSION}"
+NODE_BIN_DIR="$CLUSTER_CACHE_ROOT/node-$NODE_KEY/bin"

@@ -7,15 +7,25 @@
 #
 # Usage:
 #   start.sh                      start (idempotent: if healthy, only prints the env)
+#   start.sh --real-node          the same plus one real node (containerd, kubelet, kube-proxy,
+#                                 CoreDNS, kube-router, local-path-provisioner) in its own
+#                                 network namespace (node.sh; README "A real node"); the fake
+#                                 nodes are tainted so that workloads land on the real one.
+#                                 Same as KIADA_CLUSTER_REAL_NODE=1; decided when the state dir
+#                                 is created
 #   start.sh --restart-apiserver [--hard]
 #                                 stop (SIGTERM, SIGKILL after ${KIADA_APISERVER_STOP_GRACE:-10}s;
 #                                 --hard: SIGKILL at once) and start kube-apiserver only: etcd
 #                                 keeps its data; same port, certs, tokens and kubeconfig
+#   start.sh --import-images <docker-archive tarball...>
+#                                 import images into the real node's containerd (what
+#                                 `kind load image-archive` does for kind)
 #   start.sh --status             print component status, exit 1 if not healthy
 #   start.sh --env                print the export lines (KUBECONFIG, PATH)
 # Env: KIADA_CLUSTER_DIR, KIADA_CLUSTER_CACHE, KIADA_CLUSTER_NODES (default 2),
 #      KIADA_CLUSTER_POD_CIDR (default 127.10.0.0/16, see README), KIADA_CLUSTER_NO_BUILD=1,
-#      KIADA_APISERVER_EXTRA_ARGS (extra kube-apiserver flags, e.g. "--watch-cache=false")
+#      KIADA_APISERVER_EXTRA_ARGS (extra kube-apiserver flags, e.g. "--watch-cache=false"),
+#      KIADA_CLUSTER_REAL_NODE=1, KIADA_NODE_LINK_CIDR, KIADA_NODE_POD_CIDR (node.sh)
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -26,8 +36,12 @@ NODES=${KIADA_CLUSTER_NODES:-2}
 POD_CIDR=${KIADA_CLUSTER_POD_CIDR:-127.10.0.0/16}
 SERVICE_CIDR=${KIADA_CLUSTER_SERVICE_CIDR:-10.96.0.0/16}
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+# the address the API server listens on: loopback, or the host end of the real node's link
+API_HOST=127.0.0.1
 
 T0=$SECONDS
+# shellcheck source=node.sh
+source "$CLUSTER_SRC_DIR/node.sh"
 log() { printf '[cluster %s +%ss] %s\n' "$(date +%H:%M:%S)" "$((SECONDS - T0))" "$*" >&2; }
 die() { printf '[cluster] ERROR: %s\n' "$*" >&2; exit 1; }
 
@@ -99,6 +113,7 @@ EOF
 healthy() {
   local c
   for c in "${COMPONENTS[@]}"; do alive "$c" || return 1; done
+  if node_enabled; then node_healthy || return 1; fi
   [[ -s $S/kubeconfig ]] && kctl get --raw /readyz >/dev/null 2>&1
 }
 
@@ -133,6 +148,7 @@ EOF
       svc_ip=$(cut -d/ -f1 <<<"$SERVICE_CIDR"); svc_ip=${svc_ip%.*}.1
       for c in apiserver kwok; do
         san="IP:127.0.0.1,DNS:localhost"
+        [[ $API_HOST != 127.0.0.1 ]] && san+=",IP:$API_HOST"
         [[ $c == apiserver ]] && san+=",IP:$svc_ip,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
         openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
           -keyout "$c.key" -out "$c.csr" -subj "/CN=$c"
@@ -170,7 +186,12 @@ kind: KwokConfiguration
 options:
   cidr: $POD_CIDR
   nodeIP: 127.0.0.1
-  manageAllNodes: true
+$(if node_enabled; then
+    echo "  manageAllNodes: false"
+    echo "  manageNodesWithAnnotationSelector: kwok.x-k8s.io/node=fake"
+  else
+    echo "  manageAllNodes: true"
+  fi)
   nodeLeaseDurationSeconds: 40
   nodeLeaseParallelism: 4
   podPlayStageParallelism: 4
@@ -195,7 +216,7 @@ kind: Config
 clusters:
 - name: kiada-local
   cluster:
-    server: https://127.0.0.1:$APISERVER_PORT
+    server: https://$API_HOST:$APISERVER_PORT
     certificate-authority-data: $(base64 -w0 <"$S/pki/ca.crt")
 users:
 - name: $2
@@ -238,16 +259,21 @@ start_apiserver() {
   [[ -s $S/apiserver-extra-args ]] && read -r -a APISERVER_EXTRA_ARGS <"$S/apiserver-extra-args"
   port_free "$APISERVER_PORT" || die "port $APISERVER_PORT (kube-apiserver) is in use by another process"
   local p=$S/pki
+  # With a real node the API server listens on the host end of the node's link and keeps the
+  # `kubernetes` Service's endpoint on it (pods reach it through kube-proxy); else loopback,
+  # where Endpoints are refused, so no reconciler.
+  local reconciler=none
+  [[ $API_HOST != 127.0.0.1 ]] && reconciler=lease
   launch kube-apiserver \
     --etcd-servers="http://127.0.0.1:$ETCD_CLIENT_PORT" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+    --bind-address="$API_HOST" --advertise-address="$API_HOST" --secure-port="$APISERVER_PORT" \
     --tls-cert-file="$p/apiserver.crt" --tls-private-key-file="$p/apiserver.key" \
     --client-ca-file="$p/ca.crt" --token-auth-file="$p/tokens.csv" \
     --authorization-mode=Node,RBAC \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
     --service-cluster-ip-range="$SERVICE_CIDR" \
-    --allow-privileged=true --endpoint-reconciler-type=none \
+    --allow-privileged=true --endpoint-reconciler-type="$reconciler" \
     --kubelet-preferred-address-types=InternalIP \
     --kubelet-certificate-authority="$p/ca.crt" \
     --kubelet-client-certificate="$p/kwok.crt" --kubelet-client-key="$p/kwok.key" \
@@ -281,16 +307,23 @@ start_scheduler() {
 start_kwok() {
   alive kwok && return 0
   port_free "$KWOK_PORT" || { KWOK_PORT=$(free_port); sed -i "s/^KWOK_PORT=.*/KWOK_PORT=$KWOK_PORT/" "$S/ports.env"; }
+  # with a real node, kwok manages only the fake nodes (and their pods)
+  local -a manage=(--manage-all-nodes=true)
+  node_enabled && manage=(--manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake)
   launch kwok \
     --kubeconfig="$S/kwok.kubeconfig" --config="$S/kwok.yaml" \
-    --manage-all-nodes=true --node-ip=127.0.0.1 --node-name=localhost \
+    "${manage[@]}" --node-ip=127.0.0.1 --node-name=localhost \
     --node-port="$KWOK_PORT" --server-address="127.0.0.1:$KWOK_PORT" \
     --tls-cert-file="$S/pki/kwok.crt" --tls-private-key-file="$S/pki/kwok.key" \
     --node-lease-duration-seconds=40 --cidr="$POD_CIDR"
 }
 
 create_nodes() { # and the default StorageClass
-  local i manifest=""
+  local i manifest="" spec="spec: {}"
+  # with a real node, workloads go there: the fake nodes take only pods that tolerate them
+  node_enabled && spec="spec:
+  taints:
+  - {key: kwok.x-k8s.io/node, value: fake, effect: NoSchedule}"
   for ((i = 0; i < NODES; i++)); do
     manifest+="---
 apiVersion: v1
@@ -309,6 +342,7 @@ metadata:
     kubernetes.io/role: agent
     node-role.kubernetes.io/agent: \"\"
     type: kwok
+$spec
 status:
   allocatable: {cpu: \"32\", memory: 256Gi, pods: \"110\"}
   capacity: {cpu: \"32\", memory: 256Gi, pods: \"110\"}
@@ -316,8 +350,9 @@ status:
 "
   done
   # default StorageClass served by kwok's volume stages (PVCs get fake bound PVs)
+  # (not the default one beside a real node: local-path-provisioner's is)
   manifest+="---
-$(cat "$CLUSTER_SRC_DIR/kwok-stages/storage-class.yaml")
+$(if node_enabled; then grep -v 'is-default-class' "$CLUSTER_SRC_DIR/kwok-stages/storage-class.yaml" | sed '/annotations:/d'; else cat "$CLUSTER_SRC_DIR/kwok-stages/storage-class.yaml"; fi)
 "
   # create only the missing ones (start.sh must not reset objects a test changed)
   printf '%s' "$manifest" | kctl create -f - 2>&1 | grep -v 'AlreadyExists' >&2 || true
@@ -338,6 +373,12 @@ cmd_up() {
       "$CLUSTER_SRC_DIR/build.sh"
     fi
   fi
+  if node_enabled; then
+    mkdir -p "$S"/{pids,logs}   # stop.sh recognises the state dir by pids/
+    node_check_host
+    node_ensure_packages
+    node_link_up
+  fi
   setup_state
   start_etcd
   start_apiserver
@@ -353,6 +394,7 @@ cmd_up() {
   for c in kube-controller-manager kube-scheduler kwok; do
     alive "$c" || fail_with_log "$c" "$c exited during start"
   done
+  node_enabled && node_up
   log "cluster ready in $((SECONDS - T0))s; kubeconfig: $S/kubeconfig"
   print_env
 }
@@ -374,6 +416,12 @@ cmd_status() {
   for c in "${COMPONENTS[@]}"; do
     if alive "$c"; then echo "$c: running (pid $(pid_of "$c"))"; else echo "$c: NOT running"; rc=1; fi
   done
+  if node_enabled; then
+    node_config
+    for c in "${NODE_COMPONENTS[@]}"; do
+      if node_alive "$c"; then echo "$c: running (pid $(node_pid "$c"), real node $NODE_NAME)"; else echo "$c: NOT running"; rc=1; fi
+    done
+  fi
   if [[ -s $S/kubeconfig ]] && kctl get --raw /readyz >/dev/null 2>&1; then echo "apiserver /readyz: ok"; else echo "apiserver /readyz: FAILED"; rc=1; fi
   return $rc
 }
@@ -384,11 +432,27 @@ lock() { # serialize start/restart/stop (several test runners may call start.sh 
   flock -w 600 9 || die "timed out waiting for the lock $S.lock"
 }
 
+# --real-node / KIADA_CLUSTER_REAL_NODE=1: recorded in the state dir, which keeps it for later
+# calls (status, restart, stop)
+want_real_node=0
+if [[ ${1:-} == --real-node ]]; then want_real_node=1; shift; fi
+[[ ${KIADA_CLUSTER_REAL_NODE:-0} == 1 ]] && want_real_node=1
+if ((want_real_node)) && ! node_enabled; then
+  if [[ -s $S/pki/apiserver.crt ]]; then
+    die "$S holds a cluster started without a real node: stop it first (KIADA_CLUSTER_DIR=$S test/cluster/stop.sh) or use another KIADA_CLUSTER_DIR"
+  fi
+  mkdir -p "$S"; touch "$S/real-node"
+fi
+if node_enabled; then node_config; API_HOST=$NODE_HOST_IP; fi
+
 case ${1:-up} in
   up|start) lock; cmd_up ;;
   --restart-apiserver|restart-apiserver) lock; cmd_restart_apiserver "${2:-}" ;;
   --status|status) cmd_status ;;
+  --import-images|import-images)
+    node_enabled || die "no real node in $S (start.sh --real-node)"
+    shift; node_import "$@" ;;
   --env|env) print_env ;;
-  -h|--help) sed -n "2,18p" "$0" ;;
+  -h|--help) sed -n "2,28p" "$0" ;;
   *) die "unknown command '$1' (see --help)" ;;
 esac

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Stops every component started by start.sh (by the pids in its state dir) and removes
 # the state dir ${KIADA_CLUSTER_DIR:-/tmp/kiada-cluster}. Usage: stop.sh [--keep-state]
+# With a real node (start.sh --real-node): first its processes and containers, mounts,
+# cgroups and containerd state, then the control plane, then its network namespace; last,
+# the host's network is compared with the record made before start (exit 1 on a difference).
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 S=$CLUSTER_STATE_DIR
+T0=$SECONDS
+log() { printf '[cluster %s +%ss] %s\n' "$(date +%H:%M:%S)" "$((SECONDS - T0))" "$*" >&2; }
+die() { printf '[cluster] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=node.sh
+source "$CLUSTER_SRC_DIR/node.sh"
 keep=0; [[ ${1:-} == --keep-state ]] && keep=1
 
 exec 9>"$S.lock"
@@ -12,6 +20,10 @@ flock -w 600 9 || { echo "[cluster] ERROR: timed out waiting for the lock $S.loc
 if [[ ! -d $S ]]; then echo "[cluster] nothing to stop ($S does not exist)" >&2; exit 0; fi
 [[ -d $S/pids ]] || { echo "[cluster] ERROR: $S does not look like a cluster state dir (no pids/); not touching it" >&2; exit 1; }
 
+# the real node first (its kubelet and kube-proxy talk to the API server)
+# shellcheck disable=SC2034 # read by node.sh
+SERVICE_CIDR=${KIADA_CLUSTER_SERVICE_CIDR:-10.96.0.0/16}
+if node_enabled; then node_down; fi
 # reverse start order; only pids whose executable is one of our cluster binaries
 for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
   f=$S/pids/$c.pid
@@ -26,6 +38,11 @@ for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
   fi
   rm -f "$f"
 done
+if node_enabled; then node_finish; fi
+if awk -v d="$S/" 'index($5, d) == 1 {found=1} END {exit !found}' /proc/self/mountinfo; then
+  awk -v d="$S/" 'index($5, d) == 1 {print "  " $5}' /proc/self/mountinfo >&2
+  die "mounts are left under $S (above): not removing it; unmount them and run stop.sh again"
+fi
 if ((keep)); then
   echo "[cluster] state kept in $S" >&2
 else

@@ -427,15 +427,45 @@ NetworkPolicy egress rules shared by the app pods (api, operator, migration Job)
 {{- end }}
 {{- end }}
 
+{{/*
+Egress to the Kubernetes API server. `networkPolicy.kubernetesApi.to` when set; else, with
+`fromCluster`, the addresses and ports of the `kubernetes` Service's EndpointSlice read at
+install/upgrade (Helm's lookup: one /32 or /128 ipBlock per address); else, and where nothing
+can be read (`helm template`, a client-side dry run), any destination on `kubernetesApi.ports`.
+*/}}
 {{- define "kiada-autoscaler.networkPolicy.kubernetesApiEgress" -}}
+{{- $api := .Values.networkPolicy.kubernetesApi }}
+{{- $addresses := list }}
+{{- $ports := list }}
+{{- if and (not $api.to) $api.fromCluster }}
+{{- $slice := lookup "discovery.k8s.io/v1" "EndpointSlice" "default" "kubernetes" }}
+{{- range ($slice.endpoints | default list) }}
+{{- range .addresses }}
+{{- $addresses = append $addresses (printf "%s/%s" . (ternary "128" "32" (contains ":" .))) }}
+{{- end }}
+{{- end }}
+{{- range ($slice.ports | default list) }}
+{{- $ports = append $ports (int .port) }}
+{{- end }}
+{{- end }}
+{{- if not (and $addresses $ports) }}
+{{- $addresses = list }}
+{{- $ports = $api.ports }}
+{{- end }}
 - ports:
-    {{- range .Values.networkPolicy.kubernetesApi.ports }}
+    {{- range ($ports | uniq) }}
     - port: {{ . }}
       protocol: TCP
     {{- end }}
-  {{- with .Values.networkPolicy.kubernetesApi.to }}
+  {{- if $api.to }}
   to:
-    {{- toYaml . | nindent 4 }}
+    {{- toYaml $api.to | nindent 4 }}
+  {{- else if $addresses }}
+  to:
+    {{- range ($addresses | uniq) }}
+    - ipBlock:
+        cidr: {{ . }}
+    {{- end }}
   {{- end }}
 {{- end }}
 
