@@ -12,12 +12,12 @@ import {
   containerMemoryMiB,
   helm,
   nodeImages,
+  nodeImageValues,
   percentile,
   podReady,
   PortForward,
   ReadyPods,
   readyPodNames,
-  splitImage,
 } from './node-cluster.js';
 
 /**
@@ -46,15 +46,7 @@ const images = nodeImages();
 const results: Record<string, unknown> = {};
 const minute = 60_000;
 
-function imageValues(): string {
-  const image = (reference: string) => ({ ...splitImage(reference), pullPolicy: 'Never' });
-  return JSON.stringify({
-    image: image(images.app),
-    mysql: { image: image(images.mariadb) },
-    kiada: { image: image(images.kiada) },
-    tests: { image: image(images.tools) },
-  });
-}
+const imageValues = () => nodeImageValues(images);
 
 /** The tier policy the crossings use: every active user past the first adds a kiada pod. */
 const CROSSING_VALUES = JSON.stringify({

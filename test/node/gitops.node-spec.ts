@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,52 +6,11 @@ import { kubeClients, kubectl } from '../support/kubernetes.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
 import { CHART } from '../support/rbac.js';
 import { helmTemplate } from '../support/rendered-workloads.js';
-import { waitFor } from '../support/wait.js';
+import { nodeImageValues, PortForward } from './node-cluster.js';
 
 const RELEASE = 'kiada-autoscaler';
 const GENERATED = `${RELEASE}-generated`;
 const minute = 60_000;
-
-/** An image reference from KIADA_NODE_IMAGE_<name> (test/node/run.sh builds and loads them). */
-function image(name: string): { repository: string; tag: string; pullPolicy: 'Never' } {
-  const reference = process.env[`KIADA_NODE_IMAGE_${name}`];
-  if (!reference) {
-    throw new Error(
-      `KIADA_NODE_IMAGE_${name} is not set: run the real-node suites through test/node/run.sh`,
-    );
-  }
-  const colon = reference.lastIndexOf(':');
-  const tagged = colon > reference.lastIndexOf('/');
-  return {
-    repository: tagged ? reference.slice(0, colon) : reference,
-    tag: tagged ? reference.slice(colon + 1) : 'latest',
-    pullPolicy: 'Never',
-  };
-}
-
-/** `kubectl port-forward` to a Service, on a local port it picks. */
-async function portForward(
-  namespace: string,
-  service: string,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('kubectl', ['port-forward', '-n', namespace, `service/${service}`, ':80'], {
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const collect = (chunk: Buffer) => (output += chunk.toString());
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const port = await waitFor(
-    `kubectl port-forward to ${service}`,
-    () => {
-      if (child.exitCode !== null) throw new Error(`kubectl port-forward exited: ${output}`);
-      return /Forwarding from 127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-    },
-    { timeoutMs: 30_000, intervalMs: 100 },
-  );
-  return { url: `http://127.0.0.1:${port}`, child };
-}
 
 /**
  * The GitOps install of test/k8s/gitops-install.e2e-spec.ts on a node that runs real
@@ -64,20 +22,12 @@ async function portForward(
 describe('helm template | kubectl apply on a real node, re-applied with a fresh render', () => {
   let namespace: string;
   let rendered: string;
-  let forward: { url: string; child: ChildProcess } | undefined;
+  let forward: PortForward | undefined;
   const user = { name: 'gitops-node-user', cookie: '' };
 
   const values = () => {
     const file = join(tmpdir(), `kiada-node-gitops-${process.pid}.json`);
-    writeFileSync(
-      file,
-      JSON.stringify({
-        image: image('APP'),
-        mysql: { image: image('MARIADB') },
-        kiada: { image: image('KIADA') },
-        tests: { image: image('TOOLS') },
-      }),
-    );
+    writeFileSync(file, nodeImageValues());
     return file;
   };
   const render = async () =>
@@ -100,7 +50,7 @@ describe('helm template | kubectl apply on a real node, re-applied with a fresh 
   });
 
   afterAll(async () => {
-    forward?.child.kill();
+    forward?.close();
     if (namespace) await deleteNamespace(namespace);
   });
 
@@ -113,7 +63,7 @@ describe('helm template | kubectl apply on a real node, re-applied with a fresh 
       await wait('condition=complete', `job/${RELEASE}-secrets`);
       await wait('condition=complete', `job/${RELEASE}-migrate`);
       await wait('condition=available', `deployment/${RELEASE}-api`);
-      forward = await portForward(namespace, `${RELEASE}-api`);
+      forward = await PortForward.open(namespace, `service/${RELEASE}-api`, 80);
       const http = new HttpUser(forward.url, user.name);
       await http.signUp();
       await http.logIn();
@@ -141,7 +91,7 @@ describe('helm template | kubectl apply on a real node, re-applied with a fresh 
   it(
     'keeps the user logged in after the api pods restart, and the api reaches MySQL',
     async () => {
-      forward?.child.kill();
+      forward?.close();
       await kubectl('rollout', 'restart', '-n', namespace, `deployment/${RELEASE}-api`);
       await kubectl(
         'rollout',
@@ -151,7 +101,7 @@ describe('helm template | kubectl apply on a real node, re-applied with a fresh 
         `deployment/${RELEASE}-api`,
         '--timeout=300s',
       );
-      forward = await portForward(namespace, `${RELEASE}-api`);
+      forward = await PortForward.open(namespace, `service/${RELEASE}-api`, 80);
       expect((await fetch(`${forward.url}/readyz`)).status).toBe(200);
       expect(await me()).toBe(200);
     },

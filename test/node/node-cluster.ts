@@ -41,6 +41,17 @@ export function splitImage(reference: string): { repository: string; tag: string
   return { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) };
 }
 
+/** The chart's values that put every image on the ones test/node/run.sh loaded (never pulled). */
+export function nodeImageValues(images: NodeImages = nodeImages()): string {
+  const image = (reference: string) => ({ ...splitImage(reference), pullPolicy: 'Never' });
+  return JSON.stringify({
+    image: image(images.app),
+    mysql: { image: image(images.mariadb) },
+    kiada: { image: image(images.kiada) },
+    tests: { image: image(images.tools) },
+  });
+}
+
 /** `helm <args>` from PATH, against KUBECONFIG's cluster. */
 export async function helm(...args: string[]): Promise<string> {
   const { stdout } = await run('helm', args, { env: process.env, maxBuffer: 16 * 1024 * 1024 });
