@@ -24,6 +24,7 @@ export const FEATURE_FOLDERS = [
   'operator',
   'dashboard',
   'secrets',
+  'crds',
 ];
 /** What the operator role must never load: the api's features. */
 const API_FEATURES = ['auth', 'users', 'sessions', 'scaling'];

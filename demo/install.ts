@@ -20,7 +20,7 @@ export async function installCrd(): Promise<boolean> {
   );
   await applyCrd();
   say(
-    `CRD ${CRD_NAME} ${existed ? 'updated from' : 'installed from'} the chart (helm/kiada-autoscaler/files/crds/)`,
+    `CRD ${CRD_NAME} ${existed ? 'updated from' : 'installed from'} the chart (helm/kiada-autoscaler/crds/)`,
   );
   return !existed;
 }

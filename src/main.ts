@@ -53,6 +53,12 @@ async function start(
     await runMigrations(config.database);
     return;
   }
+  if (config.role === 'crds') {
+    // No HTTP server: apply the chart's CRD schema, then exit (a helm upgrade hook Job).
+    const { runCrdsRole } = await import('./crds/run-crds-role.js');
+    await runCrdsRole(config, logger);
+    return;
+  }
   if (config.role === 'secrets') {
     // No HTTP server: create the chart's generated Secret, then exit (a hook Job).
     const { runSecretsRole } = await import('./secrets/run-secrets-role.js');

@@ -110,6 +110,8 @@ export interface AppConfig {
   };
   /** Set for APP_ROLE=secrets only. */
   generatedSecret?: GeneratedSecretConfig;
+  /** Set for APP_ROLE=crds only (CRD_MANIFEST_PATH): the CustomResourceDefinition to apply. */
+  crdManifestPath?: string;
   kubernetes: {
     kubeconfigPath?: string;
     /** Who this process is in the Events it records: component by role, instance = the pod. */

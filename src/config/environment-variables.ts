@@ -26,7 +26,7 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
-export const APP_ROLES = ['api', 'operator', 'all', 'migrate', 'secrets'] as const;
+export const APP_ROLES = ['api', 'operator', 'all', 'migrate', 'secrets', 'crds'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
 /**
@@ -167,6 +167,7 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/) GENERATED_SECRET_NAME?: string;
   @IsOptional() @IsString() GENERATED_SECRET_KEYS?: string;
   @IsOptional() @IsString() GENERATED_SECRET_ADOPT_FROM?: string;
+  @IsOptional() @IsString() CRD_MANIFEST_PATH?: string;
 
   @IsOptional() @IsString() KUBECONFIG?: string;
 }

@@ -185,4 +185,18 @@ describe('loadConfig', () => {
       expect(loadConfig({ PASSWORD_ARGON2_MEMORY_KIB: '4096' }).auth.argon2.memoryKib).toBe(4096);
     });
   });
+
+  describe('the crds role', () => {
+    it('needs CRD_MANIFEST_PATH, and the other roles never read it', () => {
+      expect(failure({ APP_ROLE: 'crds' }).message).toBe(
+        'Invalid configuration: CRD_MANIFEST_PATH is required with APP_ROLE=crds: the path of the CustomResourceDefinition manifest to apply (the chart mounts it)',
+      );
+      expect(
+        loadConfig({ APP_ROLE: 'crds', CRD_MANIFEST_PATH: '/crd/crd.json' }).crdManifestPath,
+      ).toBe('/crd/crd.json');
+      expect(
+        loadConfig({ APP_ROLE: 'api', CRD_MANIFEST_PATH: '/crd/crd.json' }).crdManifestPath,
+      ).toBeUndefined();
+    });
+  });
 });

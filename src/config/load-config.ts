@@ -10,7 +10,7 @@ import { loadGeneratedSecret } from './generated-secret.js';
 import { DEFAULT_STEP_USERS, DEFAULT_TIERS, parseTiers, validatePolicy } from './scaling-tiers.js';
 
 const HINTS: Record<string, string> = {
-  APP_ROLE: 'must be one of api, operator, all, migrate, secrets',
+  APP_ROLE: 'must be one of api, operator, all, migrate, secrets, crds',
   NODE_ENV: 'must be one of development, production, test',
   PORT: 'must be an integer port from 1 to 65535',
   HOST: 'must be an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0',
@@ -40,6 +40,7 @@ const EVENT_COMPONENTS: Record<AppConfig['role'], string> = {
   all: 'kiada-autoscaler',
   migrate: 'kiada-autoscaler',
   secrets: 'kiada-autoscaler',
+  crds: 'kiada-autoscaler',
 };
 
 /**
@@ -187,11 +188,23 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       identity: instance,
     },
     ...(role === 'secrets' ? { generatedSecret: loadGeneratedSecret(vars) } : {}),
+    ...(role === 'crds' ? { crdManifestPath: requireCrdManifestPath(vars.CRD_MANIFEST_PATH) } : {}),
     kubernetes: {
       kubeconfigPath: vars.KUBECONFIG,
       eventSource: { component: EVENT_COMPONENTS[role], instance },
     },
   };
+}
+
+/** CRD_MANIFEST_PATH: what the `crds` role applies; required for that role. */
+function requireCrdManifestPath(path: string | undefined): string {
+  if (!path) {
+    throw new ConfigError(
+      'CRD_MANIFEST_PATH',
+      'is required with APP_ROLE=crds: the path of the CustomResourceDefinition manifest to apply (the chart mounts it)',
+    );
+  }
+  return path;
 }
 
 /** The process environment, read here and nowhere else. */

@@ -16,7 +16,7 @@ import {
   KSC_VERSION,
 } from '../kubernetes/kiada-service-count.js';
 
-const CRD_PATH = resolve('helm/kiada-autoscaler/files/crds/kiadaservicecounts.hanyang.ac.kr.yaml');
+const CRD_PATH = resolve('helm/kiada-autoscaler/crds/kiadaservicecounts.hanyang.ac.kr.yaml');
 
 type SchemaType = 'string' | 'integer' | 'boolean' | 'object' | 'array';
 type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];

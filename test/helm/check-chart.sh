@@ -117,7 +117,7 @@ packaged() {
   if grep -q '^kiada-autoscaler/tests/' <<<"$files"; then
     echo "the package contains the unit tests (add /tests/ to .helmignore):"; grep '^kiada-autoscaler/tests/' <<<"$files"; return 1
   fi
-  for f in templates/tests/test-connection.yaml dashboards/kiada-autoscaler.json values.schema.json files/crds/kiadaservicecounts.hanyang.ac.kr.yaml templates/crds/kiadaservicecounts.yaml; do
+  for f in templates/tests/test-connection.yaml dashboards/kiada-autoscaler.json values.schema.json crds/kiadaservicecounts.hanyang.ac.kr.yaml templates/crd-upgrade-job.yaml; do
     grep -qx "kiada-autoscaler/$f" <<<"$files" || { echo "the package lacks $f"; return 1; }
   done
 }

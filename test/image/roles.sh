@@ -90,7 +90,7 @@ render() { helm template "$RELEASE" "$CHART" "${HELM_VALUES[@]}" "${@/#/--show-o
 started=$SECONDS
 image_log "cluster: namespace $NAMESPACE with the chart's CRD, ServiceAccounts, RBAC, KiadaServiceCount and kiada Deployment"
 # (kubectl's note that a CRD created by `kubectl create` lacks its last-applied annotation is noise here)
-kubectl apply -f "$CHART/files/crds/" 2> >(grep -v 'last-applied-configuration' >&2) >/dev/null
+kubectl apply -f "$CHART/crds/" 2> >(grep -v 'last-applied-configuration' >&2) >/dev/null
 kubectl create namespace "$NAMESPACE" >/dev/null
 kubectl wait --for condition=established --timeout=60s crd/kiadaservicecounts.hanyang.ac.kr >/dev/null
 render api-serviceaccount.yaml api-rbac.yaml operator-serviceaccount.yaml operator-rbac.yaml kiadaservicecount.yaml kiada.yaml \

@@ -1,8 +1,21 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runToEnd } from '../support/app-process.js';
 import { applyCrd, getServiceCount, patchServiceCount } from '../support/custom-resource.js';
 import { isNotFound, kubeClients, kubectl } from '../support/kubernetes.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
+import {
+  containerEnv,
+  helmTemplate,
+  renderedObject,
+  renderedObjects,
+  serviceAccountOf,
+  type RenderedObject,
+} from '../support/rendered-workloads.js';
+import { serviceAccountKubeconfig } from '../support/service-account.js';
 import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
@@ -11,19 +24,12 @@ const CHART = 'helm/kiada-autoscaler';
 /** What chart 0.1.0 installed that its upgrade depends on (its CRD in crds/, the instance). */
 const CHART_0_1_0 = 'test/k8s/fixtures/chart-0.1.0';
 const CRD = 'kiadaservicecounts.hanyang.ac.kr';
+const HOOK = 'templates/crd-upgrade-job.yaml';
 const helm = (...args: string[]) =>
   run('helm', args, { env: process.env, maxBuffer: 16 * 1024 * 1024 });
-/** Why `helm ...` failed (its stderr). */
-const helmFails = (...args: string[]) =>
-  helm(...args).then(
-    () => {
-      throw new Error(`helm ${args.join(' ')} succeeded, but it was expected to fail`);
-    },
-    (error: { stderr?: string }) => String(error.stderr),
-  );
 
 interface Crd {
-  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: { resourceVersion: string };
   spec: {
     versions: Array<{
       schema: {
@@ -37,12 +43,40 @@ const specFields = async () =>
   Object.keys((await crd()).spec.versions[0].schema.openAPIV3Schema.properties.spec.properties);
 
 /**
- * `helm upgrade` from chart 0.1.0, whose CRD sat in crds/ (installed once, never upgraded by
- * Helm, owned by no release), delivers the new schema: the chart now renders the CRD as a
- * template, which Helm takes over once (`--take-ownership`) and upgrades from then on.
+ * `helm upgrade` from chart 0.1.0, whose CRD came from crds/ (Helm creates crds/ at install
+ * and never upgrades them), delivers the new schema: the chart's pre-upgrade hook Job runs
+ * the image's `crds` role, which writes the CRD's spec as crds/ has it. The nodes here are
+ * kwok's (a Job's pod completes without running), so the suite runs that Job's container as
+ * a process, exactly as rendered: its environment, its mounted CRD, its ServiceAccount with
+ * the hook's RBAC. On a node that runs containers the hook itself runs it
+ * (test/node/chart.node-spec.ts).
  */
 describe('helm upgrade from chart 0.1.0 delivers the new CRD schema', () => {
   let namespace: string;
+  let hook: RenderedObject[];
+
+  /** The hook's Job, run here as its pod would run it; resolves to what it printed. */
+  const runHookJob = async () => {
+    const job = renderedObject(hook, 'Job', `${RELEASE}-crds`);
+    const configMap = renderedObject(hook, 'ConfigMap', `${RELEASE}-crds`) as RenderedObject & {
+      data: Record<string, string>;
+    };
+    // The ConfigMap's file, where the pod mounts it (CRD_MANIFEST_PATH points into the mount).
+    const mount = mkdtempSync(join(tmpdir(), 'kiada-crd-mount-'));
+    writeFileSync(join(mount, 'crd.json'), configMap.data['crd.json']);
+    const env = await containerEnv(job, 'crds', { namespace, podName: `${RELEASE}-crds-e2e` });
+    expect(env.CRD_MANIFEST_PATH).toBe('/etc/kiada-autoscaler/crds/crd.json');
+    const result = await runToEnd({
+      ...env,
+      CRD_MANIFEST_PATH: join(mount, 'crd.json'),
+      KUBECONFIG: await serviceAccountKubeconfig(namespace, serviceAccountOf(job)),
+      LOG_FORMAT: 'json',
+    });
+    if (result.exitCode !== 0) {
+      throw new Error(`the crds Job exited ${result.exitCode}:\n${result.output.slice(-3000)}`);
+    }
+    return result.output;
+  };
 
   beforeAll(async () => {
     // The cluster as chart 0.1.0 leaves it: its CRD, created by Helm from crds/, no newer one.
@@ -55,58 +89,51 @@ describe('helm upgrade from chart 0.1.0 delivers the new CRD schema', () => {
     );
     namespace = await createNamespace('ksc-upgrade');
     await helm('install', RELEASE, CHART_0_1_0, '--namespace', namespace, '--wait');
+    hook = await renderedObjects(
+      await helmTemplate(RELEASE, CHART, ['--namespace', namespace, '--show-only', HOOK]),
+      `crd-hook-${namespace}`,
+    );
   }, 120_000);
 
   afterAll(async () => {
     await helm('uninstall', RELEASE, '--namespace', namespace).catch(() => undefined);
+    const name = `${RELEASE}-crds-${namespace}`;
+    await kubectl('delete', 'clusterrolebinding,clusterrole', name, '--ignore-not-found');
     if (namespace) await deleteNamespace(namespace);
     await applyCrd(); // the CRD as the other suites expect it
   });
 
-  it('starts from the 0.1.0 CRD: no spec.policy, owned by no release', async () => {
+  it('starts from the 0.1.0 CRD: no spec.policy', async () => {
     expect(await specFields()).not.toContain('policy');
-    expect((await crd()).metadata.annotations?.['meta.helm.sh/release-name']).toBeUndefined();
     // The api had decided 3 replicas: the upgrade must keep what the resource holds.
     await patchServiceCount(namespace, 'hanyang-kiada-autoscaler', {
       spec: { kiadaServiceCount: 3 },
     });
   });
 
-  it('a plain helm upgrade names the CRD Helm must take over, and changes nothing', async () => {
-    const stderr = await helmFails('upgrade', RELEASE, CHART, '--namespace', namespace);
-    expect(stderr).toContain(
-      `CustomResourceDefinition "${CRD}" in namespace "" exists and cannot be imported into the current release`,
+  it('the pre-upgrade hook writes the new schema with its own RBAC (this CRD, get and patch), and a second run writes nothing', async () => {
+    for (const object of hook.filter((o) => o.kind !== 'Job')) {
+      expect(object.metadata.annotations?.['helm.sh/hook']).toBe('pre-upgrade');
+    }
+    // What Helm creates before the Job: the ServiceAccount, its ClusterRole and binding.
+    const file = join(mkdtempSync(join(tmpdir(), 'kiada-crd-hook-')), 'rbac.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: hook.filter((o) => o.kind !== 'Job' && o.kind !== 'ConfigMap'),
+      }),
     );
-    expect(await specFields()).not.toContain('policy');
-  }, 120_000);
+    await kubectl('apply', '--namespace', namespace, '-f', file);
 
-  it('helm upgrade --take-ownership delivers the schema with spec.policy and its CEL rules, keeping the resource', async () => {
-    await helm(
-      'upgrade',
-      RELEASE,
-      CHART,
-      '--namespace',
-      namespace,
-      '--take-ownership',
-      '--wait',
-      '--wait-for-jobs',
-      '--timeout',
-      '3m',
-    );
+    const before = (await crd()).metadata.resourceVersion;
+    expect(await runHookJob()).toContain(`${CRD}: schema of v1 applied`);
     expect(await specFields()).toEqual(
       expect.arrayContaining(['owner', 'kiadaServiceCount', 'targetRef', 'fallback', 'policy']),
     );
-    expect((await crd()).metadata).toMatchObject({
-      labels: { 'app.kubernetes.io/managed-by': 'Helm' },
-      annotations: {
-        'helm.sh/resource-policy': 'keep',
-        'meta.helm.sh/release-name': RELEASE,
-        'meta.helm.sh/release-namespace': namespace,
-      },
-    });
-    expect(
-      (await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).spec.kiadaServiceCount,
-    ).toBe(3);
+    const applied = (await crd()).metadata.resourceVersion;
+    expect(applied).not.toBe(before);
     // The new schema is in force: a policy is stored, a bad one refused by its CEL rule.
     await patchServiceCount(namespace, 'hanyang-kiada-autoscaler', {
       spec: { policy: { minReplicas: 2 } },
@@ -121,9 +148,16 @@ describe('helm upgrade from chart 0.1.0 delivers the new CRD schema', () => {
       (error: { stderr?: string }) => String(error.stderr),
     );
     expect(refused).toContain('minReplicas must not be greater than maxReplicas');
-  }, 240_000);
+    // Upgraded again: the same schema, no write.
+    expect(await runHookJob()).toContain(`${CRD}: schema of v1 is up to date`);
+    expect((await crd()).metadata.resourceVersion).toBe(applied);
+  }, 120_000);
 
-  it('later upgrades need no flag, and carry serviceCount.policy into the resource', async () => {
+  it('helm upgrade needs no flag, keeps the resource, and carries serviceCount.policy into it', async () => {
+    await helm('upgrade', RELEASE, CHART, '--namespace', namespace, '--wait', '--timeout', '3m');
+    expect(
+      (await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).spec.kiadaServiceCount,
+    ).toBe(3);
     await helm(
       'upgrade',
       RELEASE,
@@ -139,9 +173,7 @@ describe('helm upgrade from chart 0.1.0 delivers the new CRD schema', () => {
     );
     expect(
       (await getServiceCount(namespace, 'hanyang-kiada-autoscaler')).spec.policy,
-    ).toMatchObject({
-      maxReplicas: 8,
-    });
+    ).toMatchObject({ maxReplicas: 8 });
   }, 240_000);
 
   it('helm uninstall keeps the CRD', async () => {

@@ -101,15 +101,14 @@ describe('Helm chart installed into a real API server', () => {
   });
 
   it('installs with one helm install, every optional feature on, and the API server stores every object as rendered', async () => {
-    // The CRD is there already (every suite installs it from the chart's files/crds/): Helm
-    // takes it over, as for a user whose CRD was installed by hand (docs/operations.md).
+    // The CRD is there already (every suite installs it from the chart's crds/): Helm leaves
+    // an existing CRD of crds/ as it is.
     await helm(
       'install',
       RELEASE,
       CHART,
       '--namespace',
       namespace,
-      '--take-ownership',
       '-f',
       ALL_FEATURES,
       '--wait',
@@ -215,7 +214,7 @@ describe('Helm chart installed into a real API server', () => {
     });
   }, 240_000);
 
-  it('uninstalls, leaving nothing but the CRDs (the chart keeps its own)', async () => {
+  it('uninstalls, leaving nothing but the CRDs (Helm never deletes crds/)', async () => {
     await helm('uninstall', RELEASE, '--namespace', namespace, '--wait', '--timeout', '2m');
     await waitFor(
       'no object of the release left',

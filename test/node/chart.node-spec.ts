@@ -34,6 +34,9 @@ const RELEASE = 'kiada-autoscaler';
 const API = `${RELEASE}-api`;
 const OPERATOR = `${RELEASE}-operator`;
 const KSC = 'hanyang-kiada-autoscaler';
+const CRD = 'kiadaservicecounts.hanyang.ac.kr';
+/** The CRD chart 0.1.0 installed (before spec.policy): what an upgrade from it starts with. */
+const CRD_0_1_0 = 'test/k8s/fixtures/chart-0.1.0/crds/kiadaservicecounts.hanyang.ac.kr.yaml';
 const COMPONENT = 'app.kubernetes.io/component';
 /** The short scale-down window of the crossing values (the default is 300 s). */
 const WINDOW_SECONDS = 15;
@@ -126,8 +129,8 @@ describe('the chart on real nodes: helm install as a user types it', () => {
     );
     return { helmSeconds, allReadySeconds: (Date.now() - started) / 1000 };
   };
-  /** Events of the migration Job: one `Completed` per successful run (the Job is deleted after). */
-  const migrationRuns = async () => {
+  /** Events of a hook Job: one `Completed` per successful run (Helm deletes the Job after). */
+  const hookRuns = async (job: string) => {
     const events = JSON.parse(
       await kubectl(
         'get',
@@ -135,12 +138,24 @@ describe('the chart on real nodes: helm install as a user types it', () => {
         '-n',
         namespace,
         '--field-selector',
-        `involvedObject.kind=Job,involvedObject.name=${RELEASE}-migrate,reason=Completed`,
+        `involvedObject.kind=Job,involvedObject.name=${RELEASE}-${job},reason=Completed`,
         '-o',
         'json',
       ),
     ) as { items: unknown[] };
     return events.items.length;
+  };
+  const migrationRuns = () => hookRuns('migrate');
+  /** The fields of the KiadaServiceCount CRD's spec schema, as the cluster holds it. */
+  const crdSpecFields = async () => {
+    const crd = JSON.parse(await kubectl('get', 'crd', CRD, '-o', 'json')) as {
+      spec: {
+        versions: Array<{
+          schema: { openAPIV3Schema: { properties: { spec: { properties: object } } } };
+        }>;
+      };
+    };
+    return Object.keys(crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties);
   };
   /** `helm uninstall --wait`, then no pod of the release (api, operator, MySQL, kiada) is left. */
   const uninstall = async () => {
@@ -391,8 +406,11 @@ describe('the chart on real nodes: helm install as a user types it', () => {
   let upgradeWindow: { start: number; end: number };
 
   it(
-    'helm upgrade with changed values runs the migration hook again and rolls the api pods; a client polling /auth/me through the Service sees no failed request',
+    "helm upgrade with changed values runs the migration hook again, brings an older CRD to the chart's schema (the crds hook Job), and rolls the api pods; a client polling /auth/me through the Service sees no failed request",
     async () => {
+      // The cluster's CRD as chart 0.1.0 left it (Helm never upgrades crds/ by itself).
+      await kubectl('replace', '-f', CRD_0_1_0);
+      expect(await crdSpecFields()).not.toContain('policy');
       const forward = await PortForward.open(namespace, `svc/${API}`, 80);
       try {
         watcher = new HttpUser(forward.url, newUser());
@@ -440,6 +458,8 @@ describe('the chart on real nodes: helm install as a user types it', () => {
       expect(polls.last * 1000).toBeGreaterThanOrEqual(upgradeWindow.end - 5000);
       expect(polls.ok).toBeGreaterThan(20);
       expect(await migrationRuns()).toBe(2);
+      expect(await hookRuns('crds')).toBe(1);
+      expect(await crdSpecFields()).toContain('policy');
     },
     10 * minute,
   );

@@ -13,7 +13,7 @@ import { isNotFound, kubeClients, kubectl } from './kubernetes.js';
 import { waitFor } from './wait.js';
 
 /** The CRD as the chart installs it. */
-export const CRD_PATH = 'helm/kiada-autoscaler/files/crds/kiadaservicecounts.hanyang.ac.kr.yaml';
+export const CRD_PATH = 'helm/kiada-autoscaler/crds/kiadaservicecounts.hanyang.ac.kr.yaml';
 
 /** The watch/list path of the KiadaServiceCounts in `namespace`. */
 export function serviceCountsPath(namespace: string): string {
