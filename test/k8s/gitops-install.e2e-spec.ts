@@ -2,13 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runToEnd, startApp, type AppProcess } from '../support/app-process.js';
-import { applyCrd, getServiceCount } from '../support/custom-resource.js';
+import { getServiceCount } from '../support/custom-resource.js';
 import { HttpUser } from '../support/http-user.js';
 import { kubeClients, kubectl } from '../support/kubernetes.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
 import { startOwnMariadb, type OwnMariadb } from '../support/own-mariadb.js';
 import { waitFor } from '../support/wait.js';
 import {
+  applyChartCrds,
   containerEnv,
   helmTemplate,
   renderedObject,
@@ -45,7 +46,7 @@ describe('helm template | kubectl apply, re-applied with a fresh render (the Git
   let api: AppProcess | undefined;
   const user = { name: 'gitops-user', cookie: '' };
 
-  const render = () => helmTemplate(RELEASE, CHART, ['--namespace', namespace, '--include-crds']);
+  const render = () => helmTemplate(RELEASE, CHART, ['--namespace', namespace]);
   const apply = async (yaml: string, label: string) => {
     const file = join(tmpdir(), `kiada-e2e-gitops-${label}-${process.pid}.yaml`);
     writeFileSync(file, yaml);
@@ -115,8 +116,9 @@ describe('helm template | kubectl apply, re-applied with a fresh render (the Git
     kubeClients().core.readNamespacedSecret({ name: GENERATED, namespace });
 
   beforeAll(async () => {
-    // Established before the render's KiadaServiceCount is applied (Argo CD orders it so too).
-    await applyCrd();
+    // The CRD first, as the chart's README says (kubectl cannot apply a KiadaServiceCount in
+    // the same run as its CRD; Argo CD orders them so too).
+    await applyChartCrds(CHART);
     namespace = await createNamespace('ksc-gitops');
   });
 
@@ -139,7 +141,6 @@ describe('helm template | kubectl apply, re-applied with a fresh render (the Git
 
   it('installs with kubectl apply; the secrets Job creates the generated Secret once', async () => {
     const applied = await apply(firstRender, 'first');
-    // (the CRD, applied by the suites before, is "configured")
     expect(applied.filter((line) => !/ (created|configured)$/.test(line))).toEqual([]);
 
     const output = await runJob(`${RELEASE}-secrets`, 'secrets');

@@ -5,7 +5,7 @@ import { HttpUser } from '../support/http-user.js';
 import { kubeClients, kubectl } from '../support/kubernetes.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
 import { CHART } from '../support/rbac.js';
-import { helmTemplate } from '../support/rendered-workloads.js';
+import { applyChartCrds, helmTemplate } from '../support/rendered-workloads.js';
 import { nodeImageValues, PortForward } from './node-cluster.js';
 
 const RELEASE = 'kiada-autoscaler';
@@ -31,7 +31,7 @@ describe('helm template | kubectl apply on a real node, re-applied with a fresh 
     return file;
   };
   const render = async () =>
-    helmTemplate(RELEASE, CHART, ['--namespace', namespace, '--include-crds', '-f', values()]);
+    helmTemplate(RELEASE, CHART, ['--namespace', namespace, '-f', values()]);
   const apply = async (yaml: string) => {
     const file = join(tmpdir(), `kiada-node-gitops-render-${process.pid}.yaml`);
     writeFileSync(file, yaml);
@@ -55,8 +55,9 @@ describe('helm template | kubectl apply on a real node, re-applied with a fresh 
   });
 
   it(
-    'installs with kubectl apply: the Jobs run, MySQL and the api get ready, a user logs in',
+    'installs with kubectl apply (the CRD first): the Jobs run, MySQL and the api get ready, a user logs in',
     async () => {
+      await applyChartCrds(CHART);
       rendered = await render();
       expect(await render()).toBe(rendered);
       await apply(rendered);

@@ -59,6 +59,19 @@ export async function helmTemplate(
   return stdout;
 }
 
+/**
+ * The chart's CRDs applied the way its README tells `helm template | kubectl apply` users:
+ * `helm show crds <chart> | kubectl apply --server-side -f -`, before the rest (kubectl
+ * cannot apply a KiadaServiceCount in the same run as its CRD); then until Established.
+ */
+export async function applyChartCrds(chart: string): Promise<void> {
+  const { stdout } = await run('helm', ['show', 'crds', chart], { env: process.env });
+  const file = join(tmpdir(), `kiada-e2e-crds-${process.pid}.yaml`);
+  writeFileSync(file, stdout);
+  await kubectl('apply', '--server-side', '-f', file);
+  await kubectl('wait', '--for=condition=Established', '--timeout=60s', '-f', file);
+}
+
 /** Rendered YAML as objects (kubectl reads it, without the server). */
 export async function renderedObjects(yaml: string, label: string): Promise<RenderedObject[]> {
   const file = join(tmpdir(), `kiada-e2e-render-${label}-${process.pid}.yaml`);
