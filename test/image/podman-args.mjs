@@ -2,14 +2,17 @@
 // Turns one container of a rendered Deployment or Job (JSON on stdin, e.g. from
 // `kubectl create --dry-run=client -o json`) into `podman run` options, one per line, so that
 // the image check runs the image the way the chart's pod spec does: user, read-only root
-// filesystem, capabilities, privilege escalation, seccomp, emptyDir mounts and environment.
+// filesystem, capabilities, privilege escalation, seccomp, emptyDir and ConfigMap mounts and
+// environment.
 //
 // Usage: ... | node test/image/podman-args.mjs <container name> <pod name>
 // Variables the pod spec reads from a Secret or ConfigMap are passed as `--env=NAME`
 // (podman copies the value from its own environment): set them in the environment.
 // Anything it cannot reproduce (another volume type, args) is an error naming it, so
 // the check fails instead of silently running the image differently from the chart.
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const [containerName, podName] = process.argv.slice(2);
 if (!containerName || !podName) fail('usage: podman-args.mjs <container name> <pod name> < rendered.json');
@@ -56,17 +59,33 @@ const seccomp = (security.seccompProfile ?? podSecurity.seccompProfile)?.type ??
 if (seccomp === 'Unconfined') args.push('--security-opt=seccomp=unconfined');
 else if (seccomp !== 'RuntimeDefault') fail(`${where}: seccomp profile ${seccomp} is not reproduced by the check`);
 
-// --- volumes: emptyDirs become tmpfs mounts of the same size ----------------------------
+// --- volumes: emptyDirs become tmpfs mounts of the same size; a ConfigMap the same template
+// renders becomes a directory of its keys, mounted read-only (as the kubelet mounts it) ---
 const quantity = (value) => {
   const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(String(value));
   if (!match) fail(`${where}: cannot convert emptyDir sizeLimit "${value}"`);
   return `${match[1]}${{ Ki: 'k', Mi: 'm', Gi: 'g' }[match[2]] ?? ''}`;
 };
+const configMapDirectory = (volume) => {
+  const { name, items } = volume.configMap;
+  const map = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
+  if (!map) fail(`${where}: volume ${volume.name} is ConfigMap ${name}, which the template does not render`);
+  if (items) fail(`${where}: volume ${volume.name} picks items of ConfigMap ${name}, which the check does not reproduce`);
+  const directory = mkdtempSync(join(tmpdir(), 'kiada-podman-configmap-'));
+  chmodSync(directory, 0o755); // the container's user reads it
+  for (const [key, value] of Object.entries(map.data ?? {})) writeFileSync(join(directory, key), value, { mode: 0o644 });
+  return directory;
+};
 for (const mount of container.volumeMounts ?? []) {
   const volume = (pod.volumes ?? []).find((v) => v.name === mount.name);
-  if (!volume?.emptyDir) fail(`${where}: volume ${mount.name} is not an emptyDir; the check only reproduces emptyDirs`);
-  const size = volume.emptyDir.sizeLimit ? `,size=${quantity(volume.emptyDir.sizeLimit)}` : '';
-  args.push(`--tmpfs=${mount.mountPath}:rw,mode=1777${size}`);
+  if (volume?.emptyDir) {
+    const size = volume.emptyDir.sizeLimit ? `,size=${quantity(volume.emptyDir.sizeLimit)}` : '';
+    args.push(`--tmpfs=${mount.mountPath}:rw,mode=1777${size}`);
+  } else if (volume?.configMap) {
+    args.push(`--volume=${configMapDirectory(volume)}:${mount.mountPath}:ro`);
+  } else {
+    fail(`${where}: volume ${mount.name} is neither an emptyDir nor a ConfigMap; the check reproduces only those`);
+  }
 }
 
 // --- environment --------------------------------------------------------------------------

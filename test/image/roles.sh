@@ -41,6 +41,7 @@ NAMESPACE=kiada-image-check-$(date +%s)
 SUFFIX=$RANDOM
 WORK=$(mktemp -d /tmp/kiada-image-check.XXXXXX)
 CONTAINERS=()
+CLUSTER_OBJECTS=() # cluster-scoped objects of the check, deleted with its namespace
 DATABASE_URL=""
 export DATABASE_URL SESSION_SECRET
 SESSION_SECRET=""
@@ -59,6 +60,7 @@ cleanup() {
   fi
   for container in "${CONTAINERS[@]}"; do image_podman rm --force --time 10 "$container" >/dev/null 2>&1 || true; done
   kubectl delete namespace "$NAMESPACE" --wait=false >/dev/null 2>&1 || true
+  ((${#CLUSTER_OBJECTS[@]} == 0)) || kubectl delete "${CLUSTER_OBJECTS[@]}" --ignore-not-found >/dev/null 2>&1 || true
   if [[ -n $DATABASE_URL ]]; then node "$IMAGE_SRC_DIR/database.mjs" drop "$DATABASE_URL" || true; fi
   rm -rf "$WORK"
 }
@@ -119,7 +121,7 @@ service_account_dir() { # <ServiceAccount> -> directory to mount
 
 # --- running a role like the chart does ----------------------------------------------------
 pod_args() { # <template> <container> <pod name> -> podman options of that container, one per line
-  render "$1" | kubectl create --dry-run=client -o json -f - | node "$IMAGE_SRC_DIR/podman-args.mjs" "$2" "$3"
+  render "$1" | kubectl create --dry-run=client -o json -f - | TMPDIR=$WORK node "$IMAGE_SRC_DIR/podman-args.mjs" "$2" "$3"
 }
 
 run_role() { # <name> <template> <container> [extra podman options...]: start detached
@@ -166,6 +168,23 @@ status=$(image_podman wait "image-check-secrets-$SUFFIX")
 SESSION_SECRET=$(kubectl get secret "$RELEASE-kiada-autoscaler-generated" --namespace "$NAMESPACE" -o jsonpath='{.data.session-secret}' | base64 -d)
 [[ $SESSION_SECRET =~ ^[A-Za-z0-9]{48}$ ]] || image_die "the generated Secret holds no 48-character session-secret"
 image_log "  secrets exited 0: Secret $RELEASE-kiada-autoscaler-generated holds session-secret (48 characters)"
+
+# --- crds ------------------------------------------------------------------------------------
+# The helm upgrade hook's ServiceAccount, ClusterRole and binding as rendered; its ConfigMap
+# (the CRD as JSON) is mounted by podman-args.mjs as the kubelet would.
+render crd-upgrade-job.yaml | kubectl create --dry-run=client -o json -f - \
+  | node -e 'const t = require("node:fs").readFileSync(0, "utf8").trim().split(/(?<=^})\n(?={)/m).map(JSON.parse);
+      process.stdout.write(JSON.stringify({ apiVersion: "v1", kind: "List", items: t.filter((o) => !["Job", "ConfigMap"].includes(o.kind)) }));' \
+  | kubectl apply --namespace "$NAMESPACE" -f - >/dev/null
+CLUSTER_OBJECTS+=("clusterrole/$RELEASE-kiada-autoscaler-crds-$NAMESPACE" "clusterrolebinding/$RELEASE-kiada-autoscaler-crds-$NAMESPACE")
+image_log "crds: APP_ROLE=crds writes the chart's CRD schema with the Job's ServiceAccount (get and patch of that CRD)"
+crds_sa=$(service_account_dir "$RELEASE-kiada-autoscaler-crds")
+run_role "image-check-crds-$SUFFIX" crd-upgrade-job.yaml crds "${in_cluster[@]}" --volume "$crds_sa:$mount:ro"
+status=$(image_podman wait "image-check-crds-$SUFFIX")
+[[ $status == 0 ]] || image_die "the crds role exited $status (expected 0)"
+crds_log=$(image_podman logs "image-check-crds-$SUFFIX" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' | grep -o 'kiadaservicecounts.hanyang.ac.kr: schema of [^"]*' | head -n 1)
+[[ -n $crds_log ]] || image_die "the crds role printed no line about the CRD's schema"
+image_log "  crds exited 0: $crds_log"
 
 # --- operator and api ------------------------------------------------------------------------
 image_log "operator and api: ServiceAccount tokens, API server $server"
