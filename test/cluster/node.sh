@@ -174,27 +174,9 @@ node_pki() {
   ) || die "openssl failed (see $S/logs/openssl.log)"
 }
 
-node_kubeconfig() { # <file> <cert name>
-  local p=$S/pki
-  cat >"$NODE_DIR/$1.tmp" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: kiada-local
-  cluster:
-    server: https://$API_HOST:$APISERVER_PORT
-    certificate-authority-data: $(base64 -w0 <"$p/ca.crt")
-users:
-- name: $2
-  user:
-    client-certificate-data: $(base64 -w0 <"$p/$2.crt")
-    client-key-data: $(base64 -w0 <"$p/$2.key")
-contexts:
-- name: kiada-local
-  context: {cluster: kiada-local, user: $2}
-current-context: kiada-local
-EOF
-  chmod 600 "$NODE_DIR/$1.tmp"; mv "$NODE_DIR/$1.tmp" "$NODE_DIR/$1"
+node_kubeconfig() { # <file> <cert name>: a client-certificate user's kubeconfig in $NODE_DIR
+  kubeconfig_file "$NODE_DIR/$1" "$2" "    client-certificate-data: $(base64 -w0 <"$S/pki/$2.crt")
+    client-key-data: $(base64 -w0 <"$S/pki/$2.key")"
 }
 
 # --- processes ---------------------------------------------------------------------------------

@@ -208,9 +208,8 @@ EOF
   } >"$S/kwok.yaml"
 }
 
-write_kubeconfig() { # <file> <user> <line in tokens.csv>
-  local token; token=$(sed -n "${3}p" "$S/pki/tokens.csv" | cut -d, -f1)
-  cat >"$S/$1.tmp" <<EOF
+kubeconfig_file() { # <path> <user> <credential lines>: a kubeconfig for the local API server
+  cat >"$1.tmp" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
@@ -221,7 +220,7 @@ clusters:
 users:
 - name: $2
   user:
-    token: $token
+$3
 contexts:
 - name: kiada-local
   context:
@@ -229,7 +228,12 @@ contexts:
     user: $2
 current-context: kiada-local
 EOF
-  chmod 600 "$S/$1.tmp"; mv "$S/$1.tmp" "$S/$1"
+  chmod 600 "$1.tmp"; mv "$1.tmp" "$1"
+}
+
+write_kubeconfig() { # <file> <user> <line in tokens.csv>: a token user's kubeconfig in $S
+  local token; token=$(sed -n "${3}p" "$S/pki/tokens.csv" | cut -d, -f1)
+  kubeconfig_file "$S/$1" "$2" "    token: $token"
 }
 
 # --- components ----------------------------------------------------------------------------
