@@ -7,6 +7,7 @@ import { SystemClock } from '../src/common/clock.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { ActiveUserCountRepository } from '../src/sessions/active-user-count.repository.js';
+import { CountMaintenanceClaims } from '../src/sessions/count-maintenance-claims.js';
 import { migrateDatabase } from '../test/support/app-process.js';
 import { dropDatabase, freshDatabase } from '../test/support/database.js';
 import { fillActiveUsers } from '../test/support/seed-users.js';
@@ -42,9 +43,8 @@ export async function countCostBenchmark({ sizes, runs = 5 }: { sizes: number[];
       }),
     );
     await dataSource.initialize();
-    const store = new ActiveUserCountRepository(
-      new TransactionRunner(dataSource, new SystemClock()),
-    );
+    const runner = new TransactionRunner(dataSource, new SystemClock());
+    const store = new ActiveUserCountRepository(runner, new CountMaintenanceClaims(runner));
     let filled = 0;
     for (const size of sizes) {
       const start = now();

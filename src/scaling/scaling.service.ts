@@ -112,11 +112,11 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** A new count: refresh the signal, apply the policy and the window, decide. */
-  onCount({ count, kind, at, countedAt }: ActiveUserCount): void {
+  onCount({ count, resync, at, countedAt }: ActiveUserCount): void {
     this.activeUsers = count;
     this.writer.refreshSignal(at);
     this.recommendation = recommend(count, this.scaling.policy);
-    this.evaluate(kind !== 'read', { countStartedAt: at, countedAt });
+    this.evaluate(resync, { countStartedAt: at, countedAt });
   }
 
   /** `timing`: when the count behind this evaluation ran (logged with a change of replicas). */
