@@ -9,7 +9,6 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { ActiveUserCountRepository } from './active-user-count.repository.js';
 import { CountMaintenanceClaims } from './count-maintenance-claims.js';
 import { SessionPurgeJob, PURGE_INTERVAL_MS } from './session-purge.job.js';
-import { RECOUNT_SLICE_USERS } from './session-sql.js';
 import { SessionRepository } from './session.repository.js';
 
 // The count's recount and the claims of its upkeep on the embedded SQLite with the real
@@ -123,17 +122,6 @@ describe('ActiveUserCountRepository (SQLite)', () => {
 
     await expect(count.recount(clock.now())).resolves.toBe(1);
     expect(await recounts()).toBe(1);
-  });
-
-  it('counts users across slices of user ids, each once however many sessions they hold', async () => {
-    const ids = [1, RECOUNT_SLICE_USERS, RECOUNT_SLICE_USERS + 1, 2 * RECOUNT_SLICE_USERS + 5];
-    for (const id of ids) {
-      await addUser(id);
-      await insertBehindTheBack(id);
-    }
-    await insertBehindTheBack(RECOUNT_SLICE_USERS); // a second session of one of them
-
-    await expect(count.recount(clock.now())).resolves.toBe(ids.length);
   });
 
   it('grants each period of the upkeep to one replica: the recount every 10th, a sweep in the others', async () => {

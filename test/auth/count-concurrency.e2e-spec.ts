@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { register, type Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { APP_ENTITIES } from '../../src/app-entities.js';
 import { SystemClock } from '../../src/common/clock.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { runMigrations } from '../../src/database/run-migrations.js';
@@ -59,8 +58,7 @@ describe('active-user count under concurrent writes, expiries and recounts', () 
     await runMigrations(database);
     users = await insertUsers(databaseUrl, 60, { prefix: 'concurrent-' });
     for (let i = 0; i < 3; i++) {
-      const options = buildDataSourceOptions(database, APP_ENTITIES);
-      const dataSource = await new DataSource(options).initialize();
+      const dataSource = await new DataSource(buildDataSourceOptions(database)).initialize();
       const runner = new TransactionRunner(dataSource, new SystemClock());
       const count = new ActiveUserCountRepository(runner, new CountMaintenanceClaims(runner));
       replicas.push({ dataSource, count, sessions: new SessionRepository(runner, count) });
