@@ -131,7 +131,7 @@ describe('active-user count under concurrent writes, expiries and recounts', () 
     let recountsDuringWrites = 0;
     const writers = replicas.flatMap((replica) =>
       Array.from({ length: 6 }, async () => {
-        for (let i = 0; i < 150; i++) await write(replica);
+        for (let i = 0; i < 100; i++) await write(replica);
       }),
     );
     const sweeper = (async () => {
