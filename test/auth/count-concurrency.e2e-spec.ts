@@ -85,35 +85,28 @@ describe('active-user count under concurrent writes, expiries and recounts', () 
       const mine = [...owned.keys()];
       // Short lifetimes, so sessions expire (and are swept) while the test runs.
       const expiresAt = now + 200 + Math.floor(Math.random() * 2_000);
-      if (roll < 0.35 || mine.length < 10) {
-        const id = sid();
+      // A log-in (a new session), or a session changing hands (locks both users, while
+      // other writers move sessions the opposite way).
+      const setOwner = async (id: string) => {
         const user = pick(users).id;
         owned.set(id, user);
-        const change = {
-          kind: 'set' as const,
+        const time = { now, lifetimeMs: LIFETIME_MS };
+        await count.applySessionChange(id, {
+          kind: 'set',
           userId: user,
           data: '{}',
-          now,
-          lifetimeMs: LIFETIME_MS,
-        };
-        await count.applySessionChange(id, { ...change, expiresAt });
+          expiresAt,
+          ...time,
+        });
+      };
+      if (roll < 0.35 || mine.length < 10) {
+        await setOwner(sid());
       } else if (roll < 0.55) {
         const id = pick(mine);
         owned.delete(id);
         await count.applySessionChange(id, { kind: 'destroy' });
       } else if (roll < 0.75) {
-        // A session changes hands: locks both users; others do the opposite at the same time.
-        const id = pick(mine);
-        const user = pick(users).id;
-        owned.set(id, user);
-        const change = {
-          kind: 'set' as const,
-          userId: user,
-          data: '{}',
-          now,
-          lifetimeMs: LIFETIME_MS,
-        };
-        await count.applySessionChange(id, { ...change, expiresAt });
+        await setOwner(pick(mine));
       } else if (roll < 0.85) {
         const user = pick(users).id;
         for (const [id, owner] of owned) if (owner === user) owned.delete(id);
