@@ -59,7 +59,7 @@ async function timeIt<T>(runs: number, operation: () => Promise<T>) {
 
 export async function countCostBenchmark(options: CountCostOptions) {
   const { sizes, loadS, logDir } = options;
-  const databaseUrl = await freshDatabase('bench_count');
+  const databaseUrl = await freshDatabase(`bench_count_${process.pid}`);
   const rows = [];
   let impact: Awaited<ReturnType<typeof recountImpactBenchmark>> | undefined;
   let dataSource: DataSource | undefined;
@@ -125,8 +125,14 @@ export async function countCostBenchmark(options: CountCostOptions) {
           204,
           leaving.length,
         );
-        const staying = live.take(5_000).map(cookieOf);
-        const me = await load(16, cookieRequest('GET', '/auth/me', staying), 200);
+        // Sessions used within SESSION_TOUCH_AFTER_SECONDS, as active users' are: /auth/me
+        // reads them without writing (a touch is at most one request a minute per session).
+        const stayingIds = live.take(5_000);
+        await dataSource.query('UPDATE sessions SET expires_at = ? WHERE user_id IN (?)', [
+          Date.now() + SESSION_TTL_MS,
+          stayingIds,
+        ]);
+        const me = await load(16, cookieRequest('GET', '/auth/me', stayingIds.map(cookieOf)), 200);
         loads = { login, logout, me, rssMb: round((api.hwmKb() ?? 0) / 1024) };
       } finally {
         await api.stop().catch(() => undefined);
@@ -151,9 +157,14 @@ export async function countCostBenchmark(options: CountCostOptions) {
         rps: round(result.ok / result.seconds),
         failed: result.failed,
       });
+      const [table] = await dataSource.query<Array<{ mb: unknown }>>(
+        'SELECT (data_length + index_length) / 1048576 AS mb FROM information_schema.TABLES ' +
+          "WHERE table_schema = DATABASE() AND table_name = 'sessions'",
+      );
       const row = {
         sessions: size,
         seedS,
+        sessionsTableMb: round(Number(table?.mb)),
         login: figures(loads.login),
         logout: figures(loads.logout),
         me: figures(loads.me),
@@ -167,7 +178,7 @@ export async function countCostBenchmark(options: CountCostOptions) {
         `count: ${size.toLocaleString('en')}: login p50/p99 ${row.login.p50}/${row.login.p99} ms, ` +
           `logout ${row.logout.p50}/${row.logout.p99}, /auth/me ${row.me.p50}/${row.me.p99}; ` +
           `read ${row.readMs} ms, sweep of ${SWEPT_EXPIRATIONS} ${row.sweepMs} ms, ` +
-          `recount ${row.recountMs} ms; api RSS peak ${rssMb} MB`,
+          `recount ${row.recountMs} ms; api RSS peak ${rssMb} MB; sessions table ${row.sessionsTableMb} MB`,
       );
       rows.push(row);
       if (size === options.impactAt) {

@@ -37,7 +37,7 @@ async function operations(apis: AppProcess[]): Promise<Record<string, number>> {
 
 export async function countMaintenanceBenchmark(options: CountMaintenanceOptions) {
   const { apis: apiCount, recountPeriods, sessions, logDir } = options;
-  const databaseUrl = await freshDatabase('bench_maintenance');
+  const databaseUrl = await freshDatabase(`bench_maintenance_${process.pid}`);
   const apis: AppProcess[] = [];
   try {
     await migrateDatabase(databaseUrl);

@@ -252,8 +252,8 @@ function countRows(c: Result<typeof countCostBenchmark>, mode: BenchResults['mod
       '',
     ]);
     rows.push([
-      `  count read, sweep of ${c.sweptExpirations.toLocaleString('en')} expiries, recount (ms); api RSS peak (MB)`,
-      `${size.readMs}, ${size.sweepMs}, ${size.recountMs}; ${size.apiRssMb}`,
+      `  count read, sweep of ${c.sweptExpirations.toLocaleString('en')} expiries, recount (ms); api RSS peak, sessions table (MB)`,
+      `${size.readMs}, ${size.sweepMs}, ${size.recountMs}; ${size.apiRssMb}, ${size.sessionsTableMb}`,
       '',
       '',
     ]);
