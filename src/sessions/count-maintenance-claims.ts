@@ -25,16 +25,14 @@ export class CountMaintenanceClaims {
 
   /**
    * Claims the job due at `now`, if this replica is the first to ask in its period: the
-   * recount when its period is unclaimed (it also takes the sweep's period, since a recount
-   * sweeps first), else the sweep, else null (another replica has both).
+   * sweep's period first (one claimer per period), then, for that claimer, the recount's
+   * when it is unclaimed (a recount sweeps first, so it stands for the period's sweep).
+   * Resolves to the job to run, or null when another replica has this period.
    */
   async claim(now: number, schedule: MaintenanceSchedule): Promise<MaintenanceJob | null> {
     const periods = maintenancePeriods(now, schedule);
-    if (await this.claimPeriod('recount', periods.recount, now)) {
-      await this.claimPeriod('sweep', periods.sweep, now);
-      return 'recount';
-    }
-    return (await this.claimPeriod('sweep', periods.sweep, now)) ? 'sweep' : null;
+    if (!(await this.claimPeriod('sweep', periods.sweep, now))) return null;
+    return (await this.claimPeriod('recount', periods.recount, now)) ? 'recount' : 'sweep';
   }
 
   /** Claims the purge of expired session rows for the period of `everyMs` that `now` falls in. */

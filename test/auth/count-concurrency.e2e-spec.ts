@@ -226,4 +226,20 @@ describe('active-user count under concurrent writes, expiries and recounts', () 
     const sweptUntil = await replicas[0].count.sweptUntil();
     expect(await replicas[0].count.read()).toBe(await liveUsers(sweptUntil));
   }, 120_000);
+
+  it('grants each period of the upkeep to exactly one of many concurrent claimers', async () => {
+    const schedule = { sweepEveryMs: 1_000, recountEveryMs: 10_000 };
+    const start = Math.ceil(Date.now() / 10_000) * 10_000 + 20_000; // periods nobody claimed
+    const granted: Array<string | null> = [];
+    for (let period = 0; period < 12; period++) {
+      const at = start + period * 1_000 + 500;
+      const claims = replicas.flatMap(({ count }) =>
+        Array.from({ length: 5 }, () => count.claimMaintenance(at, schedule)),
+      );
+      granted.push(...(await Promise.all(claims)));
+    }
+    expect(granted.filter((job) => job === 'recount')).toHaveLength(2); // periods 0 and 10
+    expect(granted.filter((job) => job === 'sweep')).toHaveLength(10);
+    expect(granted.filter((job) => job === null)).toHaveLength(12 * 15 - 12);
+  });
 });

@@ -15,11 +15,8 @@ export class InMemoryMaintenanceClaims {
   /** The rule of CountMaintenanceClaims.claim, over this map instead of the table. */
   claim(now: number, schedule: MaintenanceSchedule): MaintenanceJob | null {
     const periods = maintenancePeriods(now, schedule);
-    if (this.take('recount', periods.recount)) {
-      this.take('sweep', periods.sweep);
-      return 'recount';
-    }
-    return this.take('sweep', periods.sweep) ? 'sweep' : null;
+    if (!this.take('sweep', periods.sweep)) return null;
+    return this.take('recount', periods.recount) ? 'recount' : 'sweep';
   }
 
   private take(job: MaintenanceJob, period: number): boolean {
