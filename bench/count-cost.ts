@@ -68,23 +68,29 @@ async function markUsed(dataSource: DataSource, userIds: number[]): Promise<void
 }
 
 /**
- * Waits (at most 5 minutes, progress every 15 s) until the server has written most pages
- * the seeding dirtied: otherwise the loads compete with gigabytes of page flushing.
+ * Waits (at most 5 minutes, progress every 15 s) until the server writes less than 2 MB/s
+ * (Innodb_data_written over 3 s): the seeding leaves gigabytes of dirty pages that it
+ * writes out for minutes, which the loads would otherwise compete with.
  */
 async function waitForFlush(dataSource: DataSource): Promise<void> {
-  const start = now();
-  for (let lastLog = start; now() - start < 300_000;) {
-    const rows = await dataSource.query<Array<{ Variable_name: string; Value: string }>>(
-      "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_buffer_pool_pages_dirty', 'Innodb_buffer_pool_pages_total')",
+  const written = async () => {
+    const [row] = await dataSource.query<Array<{ Value: string }>>(
+      "SHOW GLOBAL STATUS LIKE 'Innodb_data_written'",
     );
-    const value = (name: string) => Number(rows.find((r) => r.Variable_name === name)?.Value);
-    const dirty = value('Innodb_buffer_pool_pages_dirty') / value('Innodb_buffer_pool_pages_total');
-    if (!(dirty > 0.02)) return;
+    return Number(row?.Value ?? 0);
+  };
+  const start = now();
+  let lastLog = start;
+  for (let before = await written(); now() - start < 300_000;) {
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const after = await written();
+    const mbPerSecond = (after - before) / 3 / 1_048_576;
+    before = after;
+    if (mbPerSecond < 2) return;
     if (now() - lastLog > 15_000) {
       lastLog = now();
-      log(`count: waiting for the server to write the seeded pages (${round(dirty * 100)}% dirty)`);
+      log(`count: waiting for the server to write the seeded pages (${round(mbPerSecond)} MB/s)`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }
 
