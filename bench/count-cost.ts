@@ -104,8 +104,9 @@ export async function countCostBenchmark(options: CountCostOptions) {
     await migrateDatabase(databaseUrl);
     const database = { type: 'mysql' as const, url: databaseUrl, sqlitePath: '', migrate: false };
     dataSource = await new DataSource(buildDataSourceOptions(database)).initialize();
-    const runner = new TransactionRunner(dataSource, new SystemClock());
-    const store = new ActiveUserCountRepository(runner, new CountMaintenanceClaims(runner));
+    const clock = new SystemClock();
+    const runner = new TransactionRunner(dataSource, clock);
+    const store = new ActiveUserCountRepository(runner, new CountMaintenanceClaims(runner), clock);
     const passwordHash = await new Argon2PasswordHasher(OWASP_ARGON2ID).hash(DEFAULT_PASSWORD);
     const loginUsers = await insertUsers(databaseUrl, 300, {
       prefix: 'cost-login-',

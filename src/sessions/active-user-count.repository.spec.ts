@@ -117,7 +117,11 @@ describe('ActiveUserCountRepository (SQLite)', () => {
   it('does not apply a correction twice when another recount landed since its snapshot', async () => {
     await addUser(1);
     await insertBehindTheBack(1);
-    const otherReplica = new ActiveUserCountRepository(runner, new CountMaintenanceClaims(runner));
+    const otherReplica = new ActiveUserCountRepository(
+      runner,
+      new CountMaintenanceClaims(runner),
+      clock,
+    );
     afterSnapshot(() => otherReplica.recount(clock.now()));
 
     await expect(count.recount(clock.now())).resolves.toBe(1);
@@ -125,7 +129,8 @@ describe('ActiveUserCountRepository (SQLite)', () => {
   });
 
   it('grants each period of the upkeep to one replica: the recount every 10th, a sweep in the others', async () => {
-    const replica = () => new ActiveUserCountRepository(runner, new CountMaintenanceClaims(runner));
+    const replica = () =>
+      new ActiveUserCountRepository(runner, new CountMaintenanceClaims(runner), clock);
     const replicas = [count, replica(), replica(), replica()];
     const claimAll = () =>
       Promise.all(replicas.map((r) => r.claimMaintenance(clock.now(), schedule)));

@@ -1,9 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { RetryTransaction, TransactionRunner } from '../database/transaction-runner.js';
 import { ActiveUserCountSource } from './active-user-count.source.js';
 import { CountMaintenanceClaims } from './count-maintenance-claims.js';
 import type { MaintenanceJob, MaintenanceSchedule } from './count-maintenance.js';
 import { COUNTER_ID, SessionSql, toNumber } from './session-sql.js';
+
+/** User ids per slice of the recount's scan (MySQL, TiDB), each followed by a pause. */
+export const RECOUNT_SLICE_USERS = 20_000;
 
 /**
  * When a write happens and how long a session may live in all: a written expiry never
@@ -63,6 +67,7 @@ export class ActiveUserCountRepository extends ActiveUserCountSource {
   constructor(
     private readonly runner: TransactionRunner,
     private readonly claims: CountMaintenanceClaims,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -103,7 +108,7 @@ export class ActiveUserCountRepository extends ActiveUserCountSource {
     const snapshot = await this.runner.snapshot(async (manager) => {
       const sql = SessionSql.of(manager, this.runner);
       const kept = await sql.counter();
-      return { ...kept, live: await sql.countUsersWithSessionAfter(kept.sweptUntil) };
+      return { ...kept, live: await this.countLiveUsers(sql, kept.sweptUntil) };
     });
     const correction = snapshot.live - snapshot.count;
     if (correction !== 0) {
@@ -122,6 +127,29 @@ export class ActiveUserCountRepository extends ActiveUserCountSource {
       }
     }
     return this.read();
+  }
+
+  /**
+   * The users holding a session that expires after `sweptUntil`, inside the recount's
+   * snapshot. On MySQL and TiDB in slices of RECOUNT_SLICE_USERS user ids, each followed by a
+   * pause as long as the slice took: the scan uses at most half of a database core, so the
+   * count writes beside it keep theirs (measured on 2 cores: log-out p99.9 x 2.02 during
+   * back-to-back recounts at 1,000,000 sessions in one statement). The snapshot keeps the
+   * slices consistent with each other. SQLite counts in one statement: its one connection
+   * would be held through the pauses.
+   */
+  private async countLiveUsers(sql: SessionSql, sweptUntil: number): Promise<number> {
+    if (!this.runner.mysql) return sql.countUsersWithSessionAfter(sweptUntil);
+    let live = 0;
+    for (let from = await sql.firstUserAfter(-1); from !== null;) {
+      const to = from + RECOUNT_SLICE_USERS - 1;
+      const started = this.clock.now();
+      live += await sql.countUsersWithSessionAfter(sweptUntil, from, to);
+      const took = this.clock.now() - started;
+      if (took > 0) await this.clock.sleep(took);
+      from = await sql.firstUserAfter(to);
+    }
+    return live;
   }
 
   claimMaintenance(now: number, schedule: MaintenanceSchedule): Promise<MaintenanceJob | null> {

@@ -253,21 +253,30 @@ export class SessionSql {
   }
 
   /**
-   * Users with a session expiring after `time` (the full, expensive recount): one scan of
-   * IDX_sessions_user_id_expires_at, named so the database reads the users in order and
-   * counts each at once (measured on MariaDB 10.11 at 300,000 sessions: 67 ms, against 80 ms
-   * on the expiry index it picks by itself, which de-duplicates in a temporary table that
-   * outgrows memory at 10,000,000).
+   * Users with a session expiring after `time` and a user id in [from, to] (a slice of the
+   * full recount): a range of IDX_sessions_user_id_expires_at, named so the database reads
+   * the users in order and counts each at once (measured on MariaDB 10.11 at 300,000
+   * sessions: 67 ms for all of them, against 80 ms on the expiry index it picks by itself,
+   * which de-duplicates in a temporary table that outgrows memory at 10,000,000).
    */
-  async countUsersWithSessionAfter(time: number): Promise<number> {
+  async countUsersWithSessionAfter(time: number, from = 0, to = Number.MAX_SAFE_INTEGER) {
     const index = this.mysql
       ? 'FORCE INDEX (IDX_sessions_user_id_expires_at)'
       : 'INDEXED BY IDX_sessions_user_id_expires_at';
     const [row] = await this.rows<{ n: unknown }>(
       `SELECT COUNT(DISTINCT user_id) AS n FROM sessions ${index} ` +
-        'WHERE user_id IS NOT NULL AND expires_at > ?',
-      [time],
+        'WHERE user_id >= ? AND user_id <= ? AND expires_at > ?',
+      [from, to, time],
     );
     return toNumber(row?.n ?? 0);
+  }
+
+  /** The lowest user id above `after` holding a session row (expired or not), or null. */
+  async firstUserAfter(after: number): Promise<number | null> {
+    const [row] = await this.rows<{ id: unknown }>(
+      'SELECT MIN(user_id) AS id FROM sessions WHERE user_id > ?',
+      [after],
+    );
+    return row?.id === null || row?.id === undefined ? null : toNumber(row.id);
   }
 }

@@ -59,8 +59,13 @@ describe('active-user count under concurrent writes, expiries and recounts', () 
     users = await insertUsers(databaseUrl, 60, { prefix: 'concurrent-' });
     for (let i = 0; i < 3; i++) {
       const dataSource = await new DataSource(buildDataSourceOptions(database)).initialize();
-      const runner = new TransactionRunner(dataSource, new SystemClock());
-      const count = new ActiveUserCountRepository(runner, new CountMaintenanceClaims(runner));
+      const clock = new SystemClock();
+      const runner = new TransactionRunner(dataSource, clock);
+      const count = new ActiveUserCountRepository(
+        runner,
+        new CountMaintenanceClaims(runner),
+        clock,
+      );
       replicas.push({ dataSource, count, sessions: new SessionRepository(runner, count) });
     }
   }, 60_000);
