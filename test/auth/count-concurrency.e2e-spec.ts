@@ -6,7 +6,10 @@ import { SystemClock } from '../../src/common/clock.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { runMigrations } from '../../src/database/run-migrations.js';
 import { TransactionRunner } from '../../src/database/transaction-runner.js';
-import { ActiveUserCountRepository } from '../../src/sessions/active-user-count.repository.js';
+import {
+  ActiveUserCountRepository,
+  RECOUNT_SLICE_USERS,
+} from '../../src/sessions/active-user-count.repository.js';
 import { CountMaintenanceClaims } from '../../src/sessions/count-maintenance-claims.js';
 import { SessionRepository } from '../../src/sessions/session.repository.js';
 import { dropDatabase, freshDatabase } from '../support/database.js';
@@ -246,5 +249,27 @@ describe('active-user count under concurrent writes, expiries and recounts', () 
     expect(granted.filter((job) => job === 'recount')).toHaveLength(2); // periods 0 and 10
     expect(granted.filter((job) => job === 'sweep')).toHaveLength(10);
     expect(granted.filter((job) => job === null)).toHaveLength(12 * 15 - 12);
+  });
+
+  it("counts users across the recount's slices of user ids, gaps and all", async () => {
+    const { dataSource, count } = replicas[0];
+    // Behind the app's back (drift to repair), ids spread over several slices with gaps.
+    const ids = [1, 2, 3].map((n) => 5_000_000 + n * RECOUNT_SLICE_USERS - 1);
+    ids.push(ids[2] + 1, 9_000_000);
+    for (const id of ids) {
+      await dataSource.query(
+        'INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)',
+        [id, `sliced-${id}`, 'x', Date.now()],
+      );
+      for (const copy of [1, 2]) {
+        await dataSource.query(
+          'INSERT INTO sessions (sid, user_id, expires_at, data) VALUES (?, ?, ?, ?)',
+          [`sliced-${id}-${copy}`, id, Date.now() + 600_000, '{}'],
+        );
+      }
+    }
+    const recounted = await count.recount(Date.now());
+    expect(recounted).toBe(await liveUsers(await count.sweptUntil()));
+    expect(await count.read()).toBe(recounted);
   });
 });
