@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick] [-- --only=reaction,auth,count,contention,operator,ramp]`: the benchmark runner.
+// `npm run bench [-- --quick] [-- --only=reaction,auth,count,maintenance,contention,operator,ramp]`:
+// the benchmark runner.
 // bench/run.sh makes sure of MariaDB, a cluster and a fresh build first, then runs this
 // (TypeScript, through tsx). The app runs as separate processes from dist/; the helpers the
 // benchmarks share with the e2e suites live in test/support/.
@@ -15,6 +16,7 @@ import { insertUsers } from '../test/support/seed-users.js';
 import { authLoadBenchmark, burstBenchmark } from './auth-load.js';
 import { countContentionBenchmark } from './count-contention.js';
 import { countCostBenchmark } from './count-cost.js';
+import { countMaintenanceBenchmark } from './count-maintenance.js';
 import { SESSION_TTL_MS, startBenchApp } from './lib/bench-app.js';
 import { machine, topProcesses } from './lib/machine.js';
 import { log } from './lib/progress.js';
@@ -30,6 +32,8 @@ const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
 const enabled = (name: string) => !only || only.has(name);
+/** The benchmarks that need a Kubernetes API server (bench/run.sh starts one only for them). */
+const needsCluster = ['reaction', 'auth', 'operator'].some(enabled);
 
 const PLAN = quick
   ? {
@@ -40,7 +44,13 @@ const PLAN = quick
       hashSeconds: 5,
       logoutSessions: 1_000,
       burst: 200,
-      sizes: [10_000, 100_000],
+      count: {
+        sizes: [10_000, 100_000],
+        loadS: 3,
+        impactAt: 100_000,
+        impact: { apis: 2, phaseS: 6, rounds: 2, logoutConnections: 8 },
+      },
+      maintenance: { apis: 4, recountPeriods: 1, sessions: 10_000 },
       contention: { apis: 4, sessions: 3_000, logins: 400, connectionsPerApi: 8, durationS: 8 },
       scale: 100,
       idleS: 15,
@@ -59,7 +69,14 @@ const PLAN = quick
       hashSeconds: 10,
       logoutSessions: 3_000,
       burst: 1_000,
-      sizes: [10_000, 100_000, 1_000_000],
+      // 10,000,000 live sessions take several minutes to seed (progress on stderr).
+      count: {
+        sizes: [10_000, 100_000, 1_000_000, 10_000_000],
+        loadS: 5,
+        impactAt: 1_000_000,
+        impact: { apis: 2, phaseS: 20, rounds: 4, logoutConnections: 8 },
+      },
+      maintenance: { apis: 4, recountPeriods: 3, sessions: 10_000 },
       contention: { apis: 4, sessions: 10_000, logins: 1_000, connectionsPerApi: 8, durationS: 15 },
       scale: 1_000,
       idleS: 60,
@@ -88,7 +105,7 @@ async function main(): Promise<void> {
     machine: {
       ...machine(),
       mariadb: await databaseServerVersion(),
-      kubernetes: await kubernetesVersion(),
+      kubernetes: needsCluster ? await kubernetesVersion() : 'not used',
       topProcessesAtStart: topProcesses(),
     },
     logs: logDir,
@@ -98,7 +115,7 @@ async function main(): Promise<void> {
     `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node}, ` +
       `MariaDB ${m.mariadb}, Kubernetes ${m.kubernetes}; mode ${results.mode}`,
   );
-  await applyCrd();
+  if (needsCluster) await applyCrd();
 
   if (enabled('reaction') || enabled('auth')) {
     const databaseUrl = await freshDatabase('bench');
@@ -178,7 +195,10 @@ async function main(): Promise<void> {
   }
 
   if (enabled('count')) {
-    results.countCost = await countCostBenchmark({ sizes: PLAN.sizes });
+    results.countCost = await countCostBenchmark({ ...PLAN.count, logDir });
+  }
+  if (enabled('maintenance')) {
+    results.maintenance = await countMaintenanceBenchmark({ ...PLAN.maintenance, logDir });
   }
   if (enabled('contention')) {
     results.contention = await countContentionBenchmark({ ...PLAN.contention, logDir });

@@ -37,13 +37,20 @@ const ROWS: Row[] = [
     'count operations during the login burst',
     (r) => r.burst && `${r.burst.countOperations} (bound ${r.burst.boundByWindow})`,
   ],
-  ...[10_000, 100_000, 1_000_000].map((n): Row => [
-    `recount() / read() at ${n.toLocaleString('en')} sessions (ms)`,
+  ...[10_000, 100_000, 1_000_000, 10_000_000].map((n): Row => [
+    `logout p99 / recount() at ${n.toLocaleString('en')} sessions (ms)`,
     (r) => {
-      const c = r.countCost?.find((x) => x.sessions === n);
-      return c && `${c.recount.p50Ms} / ${c.read.p50Ms}`;
+      const c = r.countCost?.sizes.find((x) => x.sessions === n);
+      return c && `${c.logout.p99} / ${c.recountMs}`;
     },
   ]),
+  [
+    'logout / first login p99.9 with recounts / without',
+    (r) =>
+      r.countCost?.impact &&
+      `${r.countCost.impact.logoutP999Ratio} / ${r.countCost.impact.loginP999Ratio}`,
+  ],
+  ['recounts per recount period, 4 api processes', (r) => r.maintenance?.recountsPerRecountPeriod],
   ['4 api processes: count writes/s', (r) => r.contention?.countWritesPerSecond],
   [
     '4 api processes: row-lock waits (per 1,000 writes)',

@@ -6,9 +6,6 @@
 // once, and reports the server's row-lock waits, which tables they were on (sampled from
 // information_schema), and whether the kept count still equals a full recount.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { AppProcess } from '../test/support/app-process.js';
 import { migrateDatabase } from '../test/support/app-process.js';
@@ -22,7 +19,7 @@ import {
   Argon2PasswordHasher,
   OWASP_ARGON2ID,
 } from '../src/auth/password/argon2-password-hasher.js';
-import { BENCH_SESSION_SECRET, SESSION_TTL_MS, startBenchApp } from './lib/bench-app.js';
+import { BENCH_SESSION_SECRET, SESSION_TTL_MS, startApiWithoutCluster } from './lib/bench-app.js';
 import { log, now } from './lib/progress.js';
 import { round } from './lib/statistics.js';
 import { loginRequests, logoutRequests } from './lib/auth-requests.js';
@@ -100,7 +97,6 @@ export async function countContentionBenchmark({
 }: CountContentionOptions) {
   let server: OwnMariadb | undefined;
   const apis: AppProcess[] = [];
-  let home: string | undefined;
   try {
     log(`contention: starting a MariaDB server of the bench's own`);
     server = await startOwnMariadb('bench-contention');
@@ -122,23 +118,9 @@ export async function countContentionBenchmark({
       sessionTtlMs: SESSION_TTL_MS,
     });
     const arriving = await insertUsers(url, logins, { prefix: 'cc-in-', passwordHash });
-    // No cluster for these: HOME without ~/.kube and no KUBECONFIG, so they only count.
-    home = mkdtempSync(join(tmpdir(), 'kiada-bench-home-'));
     log(`contention: starting ${apiCount} api processes on it`);
     for (let i = 0; i < apiCount; i++) {
-      apis.push(
-        await startBenchApp(
-          'api',
-          {
-            HOME: home,
-            DATABASE_URL: url,
-            DATABASE_MIGRATE: 'false',
-            SESSION_TTL_SECONDS: String(SESSION_TTL_MS / 1000),
-            AUTH_THROTTLE_LIMIT: '0',
-          },
-          { logDir, name: `contention-api-${i}` },
-        ),
-      );
+      apis.push(await startApiWithoutCluster(url, {}, { logDir, name: `contention-api-${i}` }));
     }
     const before = await rowLockStatus(url);
     const sampler = sampleLockWaits(url, 20);
@@ -233,6 +215,5 @@ export async function countContentionBenchmark({
   } finally {
     await Promise.all(apis.map((api) => api.stop()));
     await server?.remove();
-    if (home) rmSync(home, { recursive: true, force: true });
   }
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command (README.md, docs/testing.md, .ci/run): installs what the tests need, then runs lint,
 # prettier --check, unit tests, the MariaDB e2e suite, the suites against a real Kubernetes API server, the
-# demo (`npm run demo -- --ci`), the container image check (built with buildah, run with podman, no Docker engine),
-# and the real-node suite (the chart installed onto a node that runs real containers, docs/real-node.md).
+# database suites again on TiDB, the demo (`npm run demo -- --ci`), the container image check (built with
+# buildah, run with podman, no Docker engine), and the real-node suite (the chart installed onto a node that runs
+# real containers, docs/real-node.md).
 # MariaDB and the cluster are started once and shared by the e2e suite and the image check.
 # Idempotent: safe to run twice on one machine.
 set -euo pipefail
@@ -40,6 +41,9 @@ if [ -n "$SERVICES_STARTED_CLUSTER" ]; then
   export KIADA_CLUSTER_RESTART_APISERVER="bash test/cluster/restart-apiserver.sh"
 fi
 npm run test:e2e -- --ci
+
+step "the database suites again on TiDB (tidb-server built from Go modules on first use and cached, started on loopback)"
+npm run test:tidb -- --ci
 
 step "demo: npm run demo -- --ci (sign-ups and logins over HTTP scale Deployment kiada on the cluster above)"
 npm run demo -- --ci

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadYaml } from '@kubernetes/client-node';
 import { startApp, type AppProcess, type AppRole } from '../../test/support/app-process.js';
@@ -44,4 +45,40 @@ export function startBenchApp(
     { SESSION_SECRET: BENCH_SESSION_SECRET, ...env },
     { logFile: join(logDir, `${name}.log`), nodeEnv: 'production', waitHealthy, nodeArgs },
   );
+}
+
+/**
+ * An api process on `databaseUrl` that reaches no cluster (HOME without ~/.kube, no
+ * KUBECONFIG: its scaling only counts), migrated already, throttling off. Stopping it also
+ * removes its HOME.
+ */
+export async function startApiWithoutCluster(
+  databaseUrl: string,
+  env: Record<string, string>,
+  options: BenchAppOptions,
+): Promise<AppProcess> {
+  const home = mkdtempSync(join(tmpdir(), 'kiada-bench-home-'));
+  const api = await startBenchApp(
+    'api',
+    {
+      HOME: home,
+      DATABASE_URL: databaseUrl,
+      DATABASE_MIGRATE: 'false',
+      SESSION_TTL_SECONDS: String(SESSION_TTL_MS / 1000),
+      AUTH_THROTTLE_LIMIT: '0',
+      ...env,
+    },
+    options,
+  ).catch((error: unknown) => {
+    rmSync(home, { recursive: true, force: true });
+    throw error;
+  });
+  const stop = api.stop.bind(api);
+  return {
+    ...api,
+    stop: async () => {
+      await stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 }

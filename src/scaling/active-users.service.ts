@@ -7,6 +7,7 @@ import { FailureStreak } from '../common/failure-streak.js';
 import { WorkQueue } from '../common/work-queue.js';
 import type { AppConfig } from '../config/index.js';
 import { ActiveUserCountSource } from '../sessions/active-user-count.source.js';
+import type { MaintenanceJob } from '../sessions/count-maintenance.js';
 import { AuthEvents } from '../sessions/auth-events.js';
 import { ScalingMetrics } from './scaling.metrics.js';
 
@@ -16,13 +17,18 @@ export type CountKind = 'read' | 'sweep' | 'recount';
 export interface ActiveUserCount {
   count: number;
   kind: CountKind;
+  /**
+   * True for the start-up count and every resync period's, whichever job this replica ran
+   * (a replica that claimed neither sweep nor recount reads): decisions are handed again.
+   */
+  resync: boolean;
   /** Epoch ms: when the operation started (sweeps and recounts compare expiries with it). */
   at: number;
   /** Epoch ms: when it returned (the reaction benchmark's breakdown reads it from the log). */
   countedAt?: number;
 }
 
-/** Every resync period sweeps expired sessions; every RECOUNT_EVERY-th period recounts in full instead. */
+/** Every resync period one replica sweeps; every RECOUNT_EVERY-th period one recounts instead. */
 export const RECOUNT_EVERY = 10;
 /** A failed count is tried again after 1 s, doubling up to 30 s (or at the next event). */
 export const COUNT_RETRY_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
@@ -35,12 +41,15 @@ const COUNT = 'count';
  *   quiet spell at once (leading edge), later ones within SCALING_COALESCE_MS as one more
  *   read at the end of the window (trailing edge, `addAfter`); one operation runs at a
  *   time, and events arriving during one make exactly one follow-up;
- * - every SCALING_RESYNC_SECONDS a resync sweeps silently expired sessions
- *   (`sweepExpired`, cost follows the expirations), and every RECOUNT_EVERY-th resync
- *   (default: every 5 minutes) recounts from the sessions table (`recount`) to repair drift.
+ * - every SCALING_RESYNC_SECONDS a resync asks the database which upkeep this replica is
+ *   to do (`claimMaintenance`): across all api replicas one sweeps silently expired
+ *   sessions per period (`sweepExpired`, cost follows the expirations), and one recounts
+ *   from the sessions table (`recount`, no locks) every RECOUNT_EVERY-th period (default:
+ *   every 5 minutes); the others read the kept count. At start-up each replica recounts once.
  *   A sweep or recount returns the current count, so it answers pending events too.
  * Counts are published on `counts$`. A failure is logged sparingly and retried with
- * backoff (or sooner, at the next event).
+ * backoff (or sooner, at the next event): a sweep or recount this replica claimed stays
+ * its own to retry.
  */
 @Injectable()
 export class ActiveUsers {
@@ -53,8 +62,8 @@ export class ActiveUsers {
   private subscription?: Subscription;
   private resyncTimer?: Timer;
   private readPending = false;
-  private resyncPending?: 'sweep' | 'recount';
-  private resyncs = 0;
+  /** A resync to run: the start-up recount, a period's upkeep to claim, or a claimed job. */
+  private resyncPending?: 'start' | 'resync' | MaintenanceJob;
   private running = false;
   /** When the latest auth event asked for a read (epoch ms). */
   private lastEventAt?: number;
@@ -85,7 +94,7 @@ export class ActiveUsers {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.resyncPending = 'recount';
+    this.resyncPending = 'start';
     this.queue.add(COUNT);
     await this.queue.idle();
     this.subscription = this.authEvents.events$.subscribe(() => this.requestRead());
@@ -118,31 +127,25 @@ export class ActiveUsers {
     else this.queue.addAfter(COUNT, this.coalesceMs);
   }
 
-  /** One resync period: a sweep, or a full recount every RECOUNT_EVERY-th period. */
+  /** One resync period: the sweep or the recount if this replica claims it, else a read. */
   resync(): void {
     if (!this.running) return;
-    this.resyncs += 1;
-    const full = this.resyncs % RECOUNT_EVERY === 0 || this.resyncPending === 'recount';
-    this.resyncPending = full ? 'recount' : 'sweep';
+    this.resyncPending ??= 'resync';
     this.queue.add(COUNT);
   }
 
   /** The queue's handler: the most thorough operation pending, once. */
   private async countNow(): Promise<void> {
-    let kind: CountKind;
-    if (this.resyncPending) {
-      kind = this.resyncPending;
-      this.resyncPending = undefined;
-      this.readPending = false;
-    } else if (this.readPending) {
-      kind = 'read';
-      this.readPending = false;
-    } else {
-      return; // a delayed add after a resync already answered it
-    }
+    const pending = this.resyncPending ?? (this.readPending ? 'read' : undefined);
+    if (!pending) return; // a delayed add after a resync already answered it
+    this.resyncPending = undefined;
+    this.readPending = false;
     const now = this.clock.now();
-    const endTimer = this.metrics.recountDuration.startTimer({ kind });
+    let kind: CountKind | undefined;
     try {
+      // A read starts at once (no await before it): the leading edge of a burst.
+      kind = pending === 'start' || pending === 'resync' ? await this.claim(pending, now) : pending;
+      const endTimer = this.metrics.recountDuration.startTimer({ kind });
       const count =
         kind === 'recount'
           ? await this.source.recount(now)
@@ -152,15 +155,25 @@ export class ActiveUsers {
       endTimer();
       this.failures.succeeded();
       this.metrics.activeUsers.set(count);
-      this.subject.next({ count, kind, at: now, countedAt: this.clock.now() });
+      const resync = pending !== 'read';
+      this.subject.next({ count, kind, resync, at: now, countedAt: this.clock.now() });
     } catch (error) {
-      // Keep what failed pending, so the retry does it again.
-      if (kind === 'read') this.readPending = true;
-      else this.resyncPending ??= kind;
+      // Keep what failed pending, so the retry does it again (a claimed job without claiming).
+      if (pending === 'read') this.readPending = true;
+      else this.resyncPending ??= kind === 'read' || kind === undefined ? pending : kind;
+      const what = kind ? `${kind} the active-user count` : "claim this period's sweep or recount";
       this.failures.failed(
-        `Could not ${kind === 'read' ? 'read' : kind} the active-user count (retried with backoff, or at the next auth event): ${errorMessage(error)}`,
+        `Could not ${what} (retried with backoff, or at the next auth event): ${errorMessage(error)}`,
       );
       throw error;
     }
+  }
+
+  /** At start-up a recount; in a resync period the job this replica claims, else a read. */
+  private async claim(pending: 'start' | 'resync', now: number): Promise<CountKind> {
+    const schedule = { sweepEveryMs: this.resyncMs, recountEveryMs: this.resyncMs * RECOUNT_EVERY };
+    // The start-up recount claims its period too, so no replica recounts again right after.
+    const job = await this.source.claimMaintenance(now, schedule);
+    return pending === 'start' ? 'recount' : (job ?? 'read');
   }
 }

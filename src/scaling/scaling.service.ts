@@ -132,11 +132,11 @@ export class ScalingService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** A new count: refresh the signal, keep it for the forecast, decide. */
-  onCount({ count, kind, at, countedAt }: ActiveUserCount): void {
+  onCount({ count, resync, at, countedAt }: ActiveUserCount): void {
     this.activeUsers = count;
     this.history.add(at, count, MAX_FORECAST_SECONDS * 1000);
     this.writer.refreshSignal(at);
-    this.evaluate(kind !== 'read', { countStartedAt: at, countedAt });
+    this.evaluate(resync, { countStartedAt: at, countedAt });
   }
 
   /** The resource changed (or is gone): the operator's reports, and the policy in it. */

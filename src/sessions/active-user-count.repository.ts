@@ -1,7 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { RetryTransaction, TransactionRunner } from '../database/transaction-runner.js';
 import { ActiveUserCountSource } from './active-user-count.source.js';
+import { CountMaintenanceClaims } from './count-maintenance-claims.js';
+import type { MaintenanceJob, MaintenanceSchedule } from './count-maintenance.js';
 import { COUNTER_ID, SessionSql, toNumber } from './session-sql.js';
+
+/** User ids per slice of the recount's scan (MySQL, TiDB), each followed by a pause. */
+export const RECOUNT_SLICE_USERS = 20_000;
 
 /**
  * When a write happens and how long a session may live in all: a written expiry never
@@ -36,19 +42,33 @@ export type SessionChange =
  *   expires_at in (swept_until, now] can change (index on expires_at), and each is
  *   uncounted only if it has no session left after `now`, so a session extended by a touch
  *   (rolling) keeps its user counted. Cost follows the number of expirations.
- * - `recount(now)` sweeps, then recomputes the count with COUNT(DISTINCT user_id) under the
- *   locks of every stripe (a delta takes its stripe's), so no delta is lost or doubled.
+ * - `recount(now)` sweeps, then repairs drift without taking a lock: in one consistent
+ *   snapshot (TransactionRunner.snapshot) it reads the kept count K and swept_until S and
+ *   counts the users C holding a session that expires after S, then adds C - K in one
+ *   single-row UPDATE. Every count write committed after the snapshot changed the kept count
+ *   by exactly what it changed the live users by (above), so C - K is still the error when
+ *   it lands: writes during the scan neither wait for it nor get lost or doubled. The UPDATE
+ *   applies only if no other recount's correction landed since the snapshot (`recounts`).
+ * - `claimMaintenance` lets one api replica per period sweep or recount
+ *   (CountMaintenanceClaims).
  * - A delta goes to one stripe (its connection's), so concurrent log-ins and log-outs on
  *   different connections do not queue for one row lock; a sweep locks the first row.
  * - The purge (SessionRepository) deletes only rows that expired before swept_until.
  *
- * Lock order everywhere: user rows (ascending id), then counter rows (ascending id). `now` passed to
- * sweeps must be the wall clock (never ahead of it), since new sessions are compared
- * against swept_until. Reading the count is one primary-key lookup.
+ * Lock order everywhere: user rows (ascending id, in one statement per 500), then counter
+ * rows; a recount takes none. `now` passed to sweeps must be the wall clock (never ahead of
+ * it), since new sessions are compared against swept_until. Reading the count is a 16-row
+ * primary-key read.
  */
 @Injectable()
 export class ActiveUserCountRepository extends ActiveUserCountSource {
-  constructor(private readonly runner: TransactionRunner) {
+  private readonly logger = new Logger(ActiveUserCountRepository.name);
+
+  constructor(
+    private readonly runner: TransactionRunner,
+    private readonly claims: CountMaintenanceClaims,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 
@@ -85,12 +105,55 @@ export class ActiveUserCountRepository extends ActiveUserCountSource {
 
   async recount(now: number): Promise<number> {
     await this.sweepExpired(now);
-    return this.transaction(async (sql) => {
-      const { sweptUntil } = await sql.counter(true, true);
-      const count = await sql.countUsersWithSessionAfter(sweptUntil);
-      await sql.setCount(count);
-      return count;
+    const snapshot = await this.runner.snapshot(async (manager) => {
+      const sql = SessionSql.of(manager, this.runner);
+      const kept = await sql.counter();
+      return { ...kept, live: await this.countLiveUsers(sql, kept.sweptUntil) };
     });
+    const correction = snapshot.live - snapshot.count;
+    if (correction !== 0) {
+      const applied = await this.runner.affected(
+        'UPDATE active_user_count SET count = count + ?, recounts = recounts + 1 ' +
+          'WHERE id = ? AND recounts = ?',
+        [correction, COUNTER_ID, snapshot.recounts],
+      );
+      // Else another recount's correction landed since the snapshot: it repaired this drift.
+      if (applied > 0) {
+        this.logger.warn(
+          `Recount repaired the active-user count by ${correction > 0 ? '+' : ''}${correction} ` +
+            `(kept ${snapshot.count}, counted ${snapshot.live}): sessions were written ` +
+            'outside the app, or a count write was lost',
+        );
+      }
+    }
+    return this.read();
+  }
+
+  /**
+   * The users holding a session that expires after `sweptUntil`, inside the recount's
+   * snapshot. On MySQL and TiDB in slices of RECOUNT_SLICE_USERS user ids, each followed by a
+   * pause as long as the slice took: the scan uses at most half of a database core, so the
+   * count writes beside it keep theirs (measured on 2 cores: log-out p99.9 x 2.02 during
+   * back-to-back recounts at 1,000,000 sessions in one statement). The snapshot keeps the
+   * slices consistent with each other. SQLite counts in one statement: its one connection
+   * would be held through the pauses.
+   */
+  private async countLiveUsers(sql: SessionSql, sweptUntil: number): Promise<number> {
+    if (!this.runner.mysql) return sql.countUsersWithSessionAfter(sweptUntil);
+    let live = 0;
+    for (let from = await sql.firstUserAfter(-1); from !== null;) {
+      const to = from + RECOUNT_SLICE_USERS - 1;
+      const started = this.clock.now();
+      live += await sql.countUsersWithSessionAfter(sweptUntil, from, to);
+      const took = this.clock.now() - started;
+      if (took > 0) await this.clock.sleep(took);
+      from = await sql.firstUserAfter(to);
+    }
+    return live;
+  }
+
+  claimMaintenance(now: number, schedule: MaintenanceSchedule): Promise<MaintenanceJob | null> {
+    return this.claims.claim(now, schedule);
   }
 
   /**
@@ -157,6 +220,6 @@ export class ActiveUserCountRepository extends ActiveUserCountSource {
   }
 
   private transaction<T>(work: (sql: SessionSql) => Promise<T>): Promise<T> {
-    return this.runner.transaction((manager) => work(new SessionSql(manager, this.runner.mysql)));
+    return this.runner.transaction((manager) => work(SessionSql.of(manager, this.runner)));
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { User } from '../users/user.entity.js';
+import type { TransactionRunner } from '../database/transaction-runner.js';
 
 /**
  * The counter's first row in `active_user_count`: it holds swept_until, and one of the
@@ -14,6 +14,12 @@ export const COUNTER_ID = 1;
  * api replicas").
  */
 export const COUNTER_STRIPES = 16;
+/**
+ * A touch of a session further than this from its expiry cannot race a sweep (sweeps run
+ * at the wall clock), so it is one UPDATE (after its owner's lock) without count
+ * bookkeeping. Nearer the expiry it takes the counted path.
+ */
+export const TOUCH_FAST_PATH_MARGIN_MS = 60_000;
 /** User rows locked per statement (keeps IN lists short). */
 const LOCK_CHUNK = 500;
 
@@ -36,6 +42,8 @@ export interface SessionRowWrite {
 export interface Counter {
   count: number;
   sweptUntil: number;
+  /** Recount corrections applied so far (a recount applies its own only if none landed since its snapshot). */
+  recounts: number;
 }
 
 /** mysql2 returns BIGINT columns as strings, better-sqlite3 as numbers. */
@@ -52,7 +60,14 @@ export class SessionSql {
   constructor(
     private readonly manager: EntityManager,
     private readonly mysql: boolean,
+    /** TiDB: lock rows one per statement (TransactionRunner.tidb). */
+    private readonly tidb = false,
   ) {}
+
+  /** The statements on `manager`, a transaction of `runner`. */
+  static of(manager: EntityManager, runner: TransactionRunner): SessionSql {
+    return new SessionSql(manager, runner.mysql, runner.tidb);
+  }
 
   rows<T>(sql: string, parameters: unknown[]): Promise<T[]> {
     return this.manager.query(sql, parameters);
@@ -85,6 +100,50 @@ export class SessionSql {
     );
   }
 
+  /**
+   * Locks the row of the user owning session `sid` (MySQL: FOR UPDATE; the session row itself
+   * is only read) and resolves to the user's id, or null when there is no such session or
+   * it has no owner.
+   */
+  async lockOwnerOf(sid: string): Promise<number | null> {
+    const [row] = await this.rows<{ id: unknown }>(
+      'SELECT id FROM users WHERE id = (SELECT user_id FROM sessions WHERE sid = ?)' +
+        (this.mysql ? ' FOR UPDATE' : ''),
+      [sid],
+    );
+    return row ? toNumber(row.id) : null;
+  }
+
+  /**
+   * A touch that cannot change who is active: moves the expiry of session `sid`, still owned
+   * by `owner`, to `expiresAt` only if the stored one is further than
+   * TOUCH_FAST_PATH_MARGIN_MS from `now`, not later than the new one, and the new one is
+   * within the absolute lifetime. Resolves to the number of rows changed (0 or 1).
+   */
+  async extendFarFromExpiry(
+    sid: string,
+    owner: number | null,
+    touch: { expiresAt: number; data: string; now: number; lifetimeMs: number },
+  ): Promise<number> {
+    const result = (await this.manager.queryRunner!.query(
+      'UPDATE sessions SET expires_at = ?, data = ?, last_seen_at = ? WHERE sid = ? AND ' +
+        `${owner === null ? 'user_id IS NULL' : 'user_id = ?'} ` +
+        'AND expires_at > ? AND expires_at <= ? AND created_at >= ?',
+      [
+        touch.expiresAt,
+        touch.data,
+        touch.now,
+        sid,
+        ...(owner === null ? [] : [owner]),
+        touch.now + TOUCH_FAST_PATH_MARGIN_MS,
+        touch.expiresAt,
+        touch.expiresAt - touch.lifetimeMs,
+      ],
+      true,
+    )) as { affected?: number | null };
+    return result.affected ?? 0;
+  }
+
   /** Deletes every session of `userId`; resolves to how many there were. */
   async deleteSessionsOf(userId: number): Promise<number> {
     const result: unknown = await this.manager
@@ -102,44 +161,46 @@ export class SessionSql {
 
   /**
    * Serializes every count-relevant change of these users' sessions. Pessimistic write
-   * (SELECT ... FOR UPDATE) on MySQL, in ascending id order so lockers cannot deadlock;
-   * SQLite has one writer at a time anyway (TransactionRunner serializes its work).
+   * (SELECT ... FOR UPDATE) on MySQL, in ascending id order so lockers cannot deadlock: in
+   * statements of LOCK_CHUNK ids, or on TiDB one id per statement (a single-row lock waits
+   * its turn, where a statement locking several rows starts over whenever one of them meets
+   * a newer write, and under contention may never finish). SQLite has one writer at a time
+   * anyway (TransactionRunner serializes its work).
    */
   async lockUsers(ids: number[]): Promise<void> {
     if (!this.mysql || ids.length === 0) return;
     const sorted = [...new Set(ids)].sort((a, b) => a - b);
-    for (let i = 0; i < sorted.length; i += LOCK_CHUNK) {
-      await this.manager
-        .createQueryBuilder(User, 'user')
-        .select('user.id')
-        .where('user.id IN (:...ids)', { ids: sorted.slice(i, i + LOCK_CHUNK) })
-        .orderBy('user.id')
-        .setLock('pessimistic_write')
-        .getRawMany();
+    const chunk = this.tidb ? 1 : LOCK_CHUNK;
+    for (let i = 0; i < sorted.length; i += chunk) {
+      const ids = sorted.slice(i, i + chunk);
+      await this.rows(
+        `SELECT id FROM users WHERE id IN (${ids.map(() => '?').join(', ')}) ORDER BY id FOR UPDATE`,
+        ids,
+      );
     }
   }
 
   /**
-   * swept_until and the count (the sum of the stripes). `forUpdate` locks the first row,
-   * which serializes sweeps; `allStripes` locks every stripe (ascending ids), which waits for
-   * and then holds off every delta (a full recount).
+   * swept_until, the count (the sum of the stripes) and the recount corrections applied so
+   * far. `forUpdate` locks the first row, which serializes sweeps.
    */
-  async counter(forUpdate = false, allStripes = false): Promise<Counter> {
+  async counter(forUpdate = false): Promise<Counter> {
     if (forUpdate && this.mysql) {
-      await this.rows(
-        `SELECT id FROM active_user_count WHERE id ${allStripes ? '>=' : '='} ? ORDER BY id FOR UPDATE`,
-        [COUNTER_ID],
-      );
+      await this.rows('SELECT id FROM active_user_count WHERE id = ? FOR UPDATE', [COUNTER_ID]);
     }
-    const [row] = await this.rows<{ count: unknown; swept_until: unknown }>(
-      'SELECT SUM(count) AS count, MAX(CASE WHEN id = ? THEN swept_until END) AS swept_until ' +
-        'FROM active_user_count',
-      [COUNTER_ID],
+    const [row] = await this.rows<{ count: unknown; swept_until: unknown; recounts: unknown }>(
+      'SELECT SUM(count) AS count, MAX(CASE WHEN id = ? THEN swept_until END) AS swept_until, ' +
+        'MAX(CASE WHEN id = ? THEN recounts END) AS recounts FROM active_user_count',
+      [COUNTER_ID, COUNTER_ID],
     );
     if (!row || row.swept_until === null) {
       throw new Error('active_user_count has no row: run the database migrations');
     }
-    return { count: toNumber(row.count), sweptUntil: toNumber(row.swept_until) };
+    return {
+      count: toNumber(row.count),
+      sweptUntil: toNumber(row.swept_until),
+      recounts: toNumber(row.recounts),
+    };
   }
 
   async hasSessionAfter(userId: number, time: number): Promise<boolean> {
@@ -191,20 +252,31 @@ export class SessionSql {
     );
   }
 
-  /** The whole count into the first row, the other stripes to 0 (hold every stripe's lock). */
-  async setCount(count: number): Promise<void> {
-    await this.rows('UPDATE active_user_count SET count = CASE WHEN id = ? THEN ? ELSE 0 END', [
-      COUNTER_ID,
-      count,
-    ]);
-  }
-
-  /** Users with a session expiring after `time` (the full, expensive recount). */
-  async countUsersWithSessionAfter(time: number): Promise<number> {
+  /**
+   * Users with a session expiring after `time` and a user id in [from, to] (a slice of the
+   * full recount): a range of IDX_sessions_user_id_expires_at, named so the database reads
+   * the users in order and counts each at once (measured on MariaDB 10.11 at 300,000
+   * sessions: 67 ms for all of them, against 80 ms on the expiry index it picks by itself,
+   * which de-duplicates in a temporary table that outgrows memory at 10,000,000).
+   */
+  async countUsersWithSessionAfter(time: number, from = 0, to = Number.MAX_SAFE_INTEGER) {
+    const index = this.mysql
+      ? 'FORCE INDEX (IDX_sessions_user_id_expires_at)'
+      : 'INDEXED BY IDX_sessions_user_id_expires_at';
     const [row] = await this.rows<{ n: unknown }>(
-      'SELECT COUNT(DISTINCT user_id) AS n FROM sessions WHERE expires_at > ? AND user_id IS NOT NULL',
-      [time],
+      `SELECT COUNT(DISTINCT user_id) AS n FROM sessions ${index} ` +
+        'WHERE user_id >= ? AND user_id <= ? AND expires_at > ?',
+      [from, to, time],
     );
     return toNumber(row?.n ?? 0);
+  }
+
+  /** The lowest user id above `after` holding a session row (expired or not), or null. */
+  async firstUserAfter(after: number): Promise<number | null> {
+    const [row] = await this.rows<{ id: unknown }>(
+      'SELECT MIN(user_id) AS id FROM sessions WHERE user_id > ?',
+      [after],
+    );
+    return row?.id === null || row?.id === undefined ? null : toNumber(row.id);
   }
 }

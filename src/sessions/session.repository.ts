@@ -4,16 +4,13 @@ import {
   ActiveUserCountRepository,
   type SessionWriteTime,
 } from './active-user-count.repository.js';
-import { toNumber } from './session-sql.js';
+import { SessionSql, toNumber } from './session-sql.js';
 
 /** Rows are kept this long after they expired (and were swept) before the purge deletes them. */
 export const PURGE_GRACE_MS = 10 * 60_000;
-/**
- * A touch of a session further than this from its expiry cannot race a sweep (sweeps run
- * at the wall clock), so it is a plain UPDATE without user lock or count bookkeeping.
- * Nearer the expiry it takes the counted path.
- */
-export const TOUCH_FAST_PATH_MARGIN_MS = 60_000;
+
+/** Rows the purge deletes per statement. */
+export const PURGE_BATCH_ROWS = 10_000;
 
 /** Longest User-Agent kept (the column's length). */
 export const USER_AGENT_MAX_LENGTH = 255;
@@ -81,20 +78,15 @@ export class SessionRepository {
     data: string,
     time: SessionWriteTime,
   ): Promise<number | null> {
-    // Fast path: far from the expiry, and the new expiry within the absolute lifetime.
-    const fast = await this.runner.affected(
-      'UPDATE sessions SET expires_at = ?, data = ?, last_seen_at = ? WHERE sid = ? ' +
-        'AND expires_at > ? AND expires_at <= ? AND created_at >= ?',
-      [
-        expiresAt,
-        data,
-        time.now,
-        sid,
-        time.now + TOUCH_FAST_PATH_MARGIN_MS,
-        expiresAt,
-        expiresAt - time.lifetimeMs,
-      ],
-    );
+    // Fast path: far from the expiry, and the new expiry within the absolute lifetime. The
+    // owner's row is locked first, as every counted change does: the UPDATE's foreign-key
+    // check takes a shared lock on it after the session row, so without it a touch and a
+    // counted change of the same user would lock the two rows in opposite orders (deadlock).
+    const fast = await this.runner.transaction(async (manager) => {
+      const sql = SessionSql.of(manager, this.runner);
+      const owner = await sql.lockOwnerOf(sid);
+      return sql.extendFarFromExpiry(sid, owner, { expiresAt, data, ...time });
+    });
     if (fast > 0) return expiresAt;
     return this.count.applySessionChange(sid, { kind: 'touch', expiresAt, data, ...time });
   }
@@ -126,12 +118,21 @@ export class SessionRepository {
   }
 
   /**
-   * Deletes rows that expired (and were swept, so they are no longer counted) more than
-   * PURGE_GRACE_MS before `now`. Resolves to the number of rows deleted.
+   * Deletes rows that expired, were swept (so they are no longer counted) and more than
+   * PURGE_GRACE_MS before `now`, PURGE_BATCH_ROWS per statement: no statement holds many
+   * row locks for long on MySQL, nor outgrows TiDB's transaction size limit. Resolves to
+   * the number of rows deleted.
    */
   async purgeExpired(now: number): Promise<number> {
-    await this.count.sweepExpired(now);
     const cutoff = Math.min(await this.count.sweptUntil(), now - PURGE_GRACE_MS);
-    return this.runner.affected('DELETE FROM sessions WHERE expires_at <= ?', [cutoff]);
+    const statement = this.runner.mysql
+      ? 'DELETE FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?'
+      : 'DELETE FROM sessions WHERE sid IN (SELECT sid FROM sessions WHERE expires_at <= ? LIMIT ?)';
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.runner.affected(statement, [cutoff, PURGE_BATCH_ROWS]);
+      deleted += batch;
+      if (batch < PURGE_BATCH_ROWS) return deleted;
+    }
   }
 }

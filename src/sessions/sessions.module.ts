@@ -4,6 +4,7 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { ActiveUserCountRepository } from './active-user-count.repository.js';
 import { ActiveUserCountSource } from './active-user-count.source.js';
 import { AuthEvents } from './auth-events.js';
+import { CountMaintenanceClaims } from './count-maintenance-claims.js';
 import { SessionPurgeJob } from './session-purge.job.js';
 import { Session } from './session.entity.js';
 import { SessionRepository } from './session.repository.js';
@@ -18,6 +19,7 @@ import { SessionRepository } from './session.repository.js';
   imports: [TypeOrmModule.forFeature([Session])],
   providers: [
     TransactionRunner,
+    CountMaintenanceClaims,
     ActiveUserCountRepository,
     { provide: ActiveUserCountSource, useExisting: ActiveUserCountRepository },
     SessionRepository,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Connection } from 'mysql2/promise';
 import type { AuthenticatedUser } from '../../src/auth/authenticated-user.js';
 import {
@@ -33,6 +33,8 @@ export interface InsertUsersOptions {
   passwordHash?: string;
   /** Give each user one live session with this idle TTL, as a login at this moment would. */
   sessionTtlMs?: number;
+  /** Explicit ids from this one up (default: AUTO_INCREMENT), e.g. above a range fillActiveUsers fills later. */
+  firstId?: number;
 }
 
 /** The row DatabaseSessionStore writes when `user` logs in at `now` (sessions table). */
@@ -62,7 +64,12 @@ const newSessionId = () => randomBytes(24).toString('base64url');
 export async function insertUsers(
   databaseUrl: string,
   count: number,
-  { prefix = 'seeded-', passwordHash = NO_PASSWORD_HASH, sessionTtlMs }: InsertUsersOptions = {},
+  {
+    prefix = 'seeded-',
+    passwordHash = NO_PASSWORD_HASH,
+    sessionTtlMs,
+    firstId,
+  }: InsertUsersOptions = {},
 ): Promise<SeededUser[]> {
   const seeded: SeededUser[] = [];
   await withConnection(databaseUrl, async (connection) => {
@@ -73,9 +80,16 @@ export async function insertUsers(
         { length: Math.min(CHUNK, count - offset) },
         (_, i) => `${prefix}${tag}-${offset + i + 1}`,
       );
-      await connection.query('INSERT INTO users (username, password_hash, created_at) VALUES ?', [
-        names.map((name) => [name, passwordHash, now]),
-      ]);
+      if (firstId === undefined) {
+        await connection.query('INSERT INTO users (username, password_hash, created_at) VALUES ?', [
+          names.map((name) => [name, passwordHash, now]),
+        ]);
+      } else {
+        await connection.query(
+          'INSERT INTO users (id, username, password_hash, created_at) VALUES ?',
+          [names.map((name, i) => [firstId + offset + i, name, passwordHash, now])],
+        );
+      }
       const [found] = await connection.query(
         'SELECT id, username FROM users WHERE username IN (?)',
         [names],
@@ -139,10 +153,16 @@ function sessionDataExpression(
   return { sql, params: pieces, expiresAt: a.expiresAt };
 }
 
+/** The session id fillActiveUsers gives user `id` (sign it for a cookie). */
+export function filledSessionId(id: number): string {
+  return createHash('sha256').update(`seeded-${id}`).digest('hex');
+}
+
 /**
- * Fills users `<usernamePrefix><id>` with ids (fromId, toId], each with one live session,
- * inside the server with MariaDB's Sequence engine (1M rows in seconds); without it, in
- * client-side batches. For a fresh database (explicit ids).
+ * Fills users `<usernamePrefix><id>` with ids (fromId, toId], each with one live session
+ * (id: filledSessionId), inside the server with MariaDB's Sequence engine (1M rows in
+ * seconds); without it, in client-side batches. For a fresh database (explicit ids).
+ * `onProgress` is told the highest id filled after each batch of 100,000.
  */
 export async function fillActiveUsers(
   databaseUrl: string,
@@ -150,6 +170,7 @@ export async function fillActiveUsers(
   toId: number,
   ttlMs: number,
   usernamePrefix = 'count-',
+  onProgress?: (filledTo: number) => void,
 ): Promise<void> {
   await withConnection(databaseUrl, async (connection) => {
     const now = Date.now();
@@ -175,6 +196,7 @@ export async function fillActiveUsers(
            FROM seq_${lo + 1}_to_${hi}`,
           [data.expiresAt, ...data.params],
         );
+        onProgress?.(hi);
         continue;
       }
       for (let a = lo; a < hi; a += CHUNK) {
@@ -186,7 +208,7 @@ export async function fillActiveUsers(
         await insertSessions(
           connection,
           ids.map((id) => ({
-            sid: newSessionId(),
+            sid: filledSessionId(id),
             record: loggedInSessionRecord(
               { id, username: `${usernamePrefix}${id}`, createdAt: now },
               now,
@@ -195,6 +217,7 @@ export async function fillActiveUsers(
           })),
         );
       }
+      onProgress?.(hi);
     }
   });
 }

@@ -6,6 +6,7 @@ import { FakeClock } from '../../common/testing/fake-clock.js';
 import { inMemoryDatabaseModule } from '../../database/testing/in-memory-database.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { ActiveUserCountRepository } from '../../sessions/active-user-count.repository.js';
+import { CountMaintenanceClaims } from '../../sessions/count-maintenance-claims.js';
 import { SessionRepository } from '../../sessions/session.repository.js';
 import { DatabaseSessionStore } from './database-session.store.js';
 import { loggedInSessionData, sessionRecord } from './session-record.js';
@@ -73,6 +74,7 @@ describe('DatabaseSessionStore (SQLite)', () => {
       providers: [
         { provide: Clock, useValue: clock },
         TransactionRunner,
+        CountMaintenanceClaims,
         ActiveUserCountRepository,
         SessionRepository,
         DatabaseSessionStore,
