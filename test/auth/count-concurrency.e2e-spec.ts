@@ -57,7 +57,13 @@ describe('active-user count under concurrent writes, expiries and recounts', () 
 
   beforeAll(async () => {
     databaseUrl = await freshDatabase('count_concurrency');
-    const database = { type: 'mysql' as const, url: databaseUrl, sqlitePath: '', migrate: true };
+    const database = {
+      type: 'mysql' as const,
+      url: databaseUrl,
+      sqlitePath: '',
+      migrate: true,
+      tls: { mode: 'disable' as const },
+    };
     await runMigrations(database);
     users = await insertUsers(databaseUrl, 60, { prefix: 'concurrent-' });
     for (let i = 0; i < 3; i++) {
