@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { InMemoryCustomResourceDefinitions } from '../kubernetes/testing/in-memory-crds.js';
 import { CrdSchemaService } from './crd-schema.service.js';
@@ -32,6 +32,8 @@ describe('CrdSchemaService (the crds role)', () => {
 
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
+
+  afterEach(() => rmSync(dirname(manifestPath), { recursive: true, force: true }));
 
   beforeEach(() => {
     crds = new InMemoryCustomResourceDefinitions();

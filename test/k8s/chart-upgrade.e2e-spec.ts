@@ -1,7 +1,4 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runToEnd } from '../support/app-process.js';
 import { applyCrd, getServiceCount, patchServiceCount } from '../support/custom-resource.js';
@@ -15,6 +12,7 @@ import {
   serviceAccountOf,
   type RenderedObject,
 } from '../support/rendered-workloads.js';
+import { withScratchFile } from '../support/scratch-file.js';
 import { serviceAccountKubeconfig } from '../support/service-account.js';
 import { waitFor } from '../support/wait.js';
 
@@ -61,17 +59,13 @@ describe('helm upgrade from chart 0.1.0 delivers the new CRD schema', () => {
     const configMap = renderedObject(hook, 'ConfigMap', `${RELEASE}-crds`) as RenderedObject & {
       data: Record<string, string>;
     };
-    // The ConfigMap's file, where the pod mounts it (CRD_MANIFEST_PATH points into the mount).
-    const mount = mkdtempSync(join(tmpdir(), 'kiada-crd-mount-'));
-    writeFileSync(join(mount, 'crd.json'), configMap.data['crd.json']);
     const env = await containerEnv(job, 'crds', { namespace, podName: `${RELEASE}-crds-e2e` });
     expect(env.CRD_MANIFEST_PATH).toBe('/etc/kiada-autoscaler/crds/crd.json');
-    const result = await runToEnd({
-      ...env,
-      CRD_MANIFEST_PATH: join(mount, 'crd.json'),
-      KUBECONFIG: await serviceAccountKubeconfig(namespace, serviceAccountOf(job)),
-      LOG_FORMAT: 'json',
-    });
+    const kubeconfig = await serviceAccountKubeconfig(namespace, serviceAccountOf(job));
+    // The ConfigMap's file, where the pod mounts it (CRD_MANIFEST_PATH points into the mount).
+    const result = await withScratchFile('crd.json', configMap.data['crd.json'], (manifest) =>
+      runToEnd({ ...env, CRD_MANIFEST_PATH: manifest, KUBECONFIG: kubeconfig, LOG_FORMAT: 'json' }),
+    );
     if (result.exitCode !== 0) {
       throw new Error(`the crds Job exited ${result.exitCode}:\n${result.output.slice(-3000)}`);
     }
@@ -116,16 +110,14 @@ describe('helm upgrade from chart 0.1.0 delivers the new CRD schema', () => {
       expect(object.metadata.annotations?.['helm.sh/hook']).toBe('pre-upgrade');
     }
     // What Helm creates before the Job: the ServiceAccount, its ClusterRole and binding.
-    const file = join(mkdtempSync(join(tmpdir(), 'kiada-crd-hook-')), 'rbac.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'List',
-        items: hook.filter((o) => o.kind !== 'Job' && o.kind !== 'ConfigMap'),
-      }),
+    const rbac = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: hook.filter((o) => o.kind !== 'Job' && o.kind !== 'ConfigMap'),
+    };
+    await withScratchFile('rbac.json', JSON.stringify(rbac), (file) =>
+      kubectl('apply', '--namespace', namespace, '-f', file),
     );
-    await kubectl('apply', '--namespace', namespace, '-f', file);
 
     const before = (await crd()).metadata.resourceVersion;
     expect(await runHookJob()).toContain(`${CRD}: schema of v1 applied`);

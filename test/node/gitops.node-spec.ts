@@ -1,11 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { HttpUser } from '../support/http-user.js';
 import { kubeClients, kubectl } from '../support/kubernetes.js';
 import { createNamespace, deleteNamespace } from '../support/namespaces.js';
 import { CHART } from '../support/rbac.js';
 import { applyChartCrds, helmTemplate } from '../support/rendered-workloads.js';
+import { withScratchFile } from '../support/scratch-file.js';
 import { nodeImageValues, PortForward } from './node-cluster.js';
 
 const RELEASE = 'kiada-autoscaler';
@@ -25,18 +23,12 @@ describe('helm template | kubectl apply on a real node, re-applied with a fresh 
   let forward: PortForward | undefined;
   const user = { name: 'gitops-node-user', cookie: '' };
 
-  const values = () => {
-    const file = join(tmpdir(), `kiada-node-gitops-${process.pid}.json`);
-    writeFileSync(file, nodeImageValues());
-    return file;
-  };
   const render = async () =>
-    helmTemplate(RELEASE, CHART, ['--namespace', namespace, '-f', values()]);
-  const apply = async (yaml: string) => {
-    const file = join(tmpdir(), `kiada-node-gitops-render-${process.pid}.yaml`);
-    writeFileSync(file, yaml);
-    await kubectl('apply', '-n', namespace, '-f', file);
-  };
+    withScratchFile('values.json', nodeImageValues(), (values) =>
+      helmTemplate(RELEASE, CHART, ['--namespace', namespace, '-f', values]),
+    );
+  const apply = async (yaml: string) =>
+    withScratchFile('render.yaml', yaml, (file) => kubectl('apply', '-n', namespace, '-f', file));
   const wait = (what: string, ...args: string[]) =>
     kubectl('wait', '-n', namespace, '--timeout=300s', `--for=${what}`, ...args);
   const secretVersion = async () =>

@@ -1,9 +1,7 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { kubeClients, kubectl } from './kubernetes.js';
+import { withScratchFile } from './scratch-file.js';
 
 const run = promisify(execFile);
 
@@ -66,17 +64,17 @@ export async function helmTemplate(
  */
 export async function applyChartCrds(chart: string): Promise<void> {
   const { stdout } = await run('helm', ['show', 'crds', chart], { env: process.env });
-  const file = join(tmpdir(), `kiada-e2e-crds-${process.pid}.yaml`);
-  writeFileSync(file, stdout);
-  await kubectl('apply', '--server-side', '-f', file);
-  await kubectl('wait', '--for=condition=Established', '--timeout=60s', '-f', file);
+  await withScratchFile('crds.yaml', stdout, async (file) => {
+    await kubectl('apply', '--server-side', '-f', file);
+    await kubectl('wait', '--for=condition=Established', '--timeout=60s', '-f', file);
+  });
 }
 
 /** Rendered YAML as objects (kubectl reads it, without the server). */
 export async function renderedObjects(yaml: string, label: string): Promise<RenderedObject[]> {
-  const file = join(tmpdir(), `kiada-e2e-render-${label}-${process.pid}.yaml`);
-  writeFileSync(file, yaml);
-  const out = await kubectl('create', '--dry-run=client', '--output', 'json', '-f', file);
+  const out = await withScratchFile(`render-${label}.yaml`, yaml, (file) =>
+    kubectl('create', '--dry-run=client', '--output', 'json', '-f', file),
+  );
   // One pretty JSON object after the other, each opening and closing at column 0.
   return out
     .trim()
