@@ -100,6 +100,7 @@ export async function countCostBenchmark(options: CountCostOptions) {
   const rows = [];
   let impact: Awaited<ReturnType<typeof recountImpactBenchmark>> | undefined;
   let dataSource: DataSource | undefined;
+  const server = { bufferPoolMb: null as number | null };
   try {
     await migrateDatabase(databaseUrl);
     const database = {
@@ -110,6 +111,14 @@ export async function countCostBenchmark(options: CountCostOptions) {
       tls: { mode: 'disable' as const },
     };
     dataSource = await new DataSource(buildDataSourceOptions(database)).initialize();
+    const [pool] = await dataSource.query<Array<{ bytes: unknown }>>(
+      'SELECT @@innodb_buffer_pool_size AS bytes',
+    );
+    server.bufferPoolMb = round(Number(pool?.bytes) / 1_048_576);
+    log(
+      `count: the server's InnoDB buffer pool holds ${server.bufferPoolMb} MB ` +
+        '(past it, every request reads pages from disk; innodb_buffer_pool_size)',
+    );
     const clock = new SystemClock();
     const runner = new TransactionRunner(dataSource, clock);
     const store = new ActiveUserCountRepository(runner, new CountMaintenanceClaims(runner), clock);
@@ -240,5 +249,5 @@ export async function countCostBenchmark(options: CountCostOptions) {
     await dataSource?.destroy().catch(() => undefined);
     await dropDatabase(databaseUrl).catch(() => undefined);
   }
-  return { sweptExpirations: SWEPT_EXPIRATIONS, sizes: rows, impact };
+  return { sweptExpirations: SWEPT_EXPIRATIONS, ...server, sizes: rows, impact };
 }

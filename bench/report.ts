@@ -273,6 +273,7 @@ export function report(r: BenchResults): string {
 function countRows(c: Result<typeof countCostBenchmark>, mode: BenchResults['mode']): Cell[][] {
   const rows: Cell[][] = [];
   const ms = (f: { p50: number | null; p99: number | null }) => `${f.p50}/${f.p99}`;
+  rows.push(["cost: the database server's InnoDB buffer pool (MB)", `${c.bufferPoolMb}`, '', '']);
   for (const size of c.sizes) {
     rows.push([
       `cost at ${size.sessions.toLocaleString('en')} live sessions: login, logout, /auth/me p50/p99 (ms)`,
