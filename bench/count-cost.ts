@@ -16,7 +16,7 @@ import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { ActiveUserCountRepository } from '../src/sessions/active-user-count.repository.js';
 import { CountMaintenanceClaims } from '../src/sessions/count-maintenance-claims.js';
 import { migrateDatabase } from '../test/support/app-process.js';
-import { dropDatabase, freshDatabase } from '../test/support/database.js';
+import { dropDatabase, freshDatabase, mysqlDatabaseConfig } from '../test/support/database.js';
 import { DEFAULT_PASSWORD } from '../test/support/http-user.js';
 import { fillActiveUsers, insertUsers } from '../test/support/seed-users.js';
 import { SESSION_TTL_MS, startApiWithoutCluster } from './lib/bench-app.js';
@@ -103,13 +103,7 @@ export async function countCostBenchmark(options: CountCostOptions) {
   const server = { bufferPoolMb: null as number | null };
   try {
     await migrateDatabase(databaseUrl);
-    const database = {
-      type: 'mysql' as const,
-      url: databaseUrl,
-      sqlitePath: '',
-      migrate: false,
-      tls: { mode: 'disable' as const },
-    };
+    const database = mysqlDatabaseConfig(databaseUrl);
     dataSource = await new DataSource(buildDataSourceOptions(database)).initialize();
     const [pool] = await dataSource.query<Array<{ bytes: unknown }>>(
       'SELECT @@innodb_buffer_pool_size AS bytes',

@@ -12,7 +12,7 @@ import {
 } from '../../src/sessions/active-user-count.repository.js';
 import { CountMaintenanceClaims } from '../../src/sessions/count-maintenance-claims.js';
 import { SessionRepository } from '../../src/sessions/session.repository.js';
-import { dropDatabase, freshDatabase } from '../support/database.js';
+import { dropDatabase, freshDatabase, mysqlDatabaseConfig } from '../support/database.js';
 import { insertUsers, type SeededUser } from '../support/seed-users.js';
 import { sleep } from '../support/wait.js';
 
@@ -57,13 +57,7 @@ describe('active-user count under concurrent writes, expiries and recounts', () 
 
   beforeAll(async () => {
     databaseUrl = await freshDatabase('count_concurrency');
-    const database = {
-      type: 'mysql' as const,
-      url: databaseUrl,
-      sqlitePath: '',
-      migrate: true,
-      tls: { mode: 'disable' as const },
-    };
+    const database = mysqlDatabaseConfig(databaseUrl, true);
     await runMigrations(database);
     users = await insertUsers(databaseUrl, 60, { prefix: 'concurrent-' });
     for (let i = 0; i < 3; i++) {

@@ -1,9 +1,15 @@
 import { createConnection, type Connection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '../../src/config/app-config.js';
 
 /** The MariaDB test server (test/support/mariadb.sh prints this URL). */
 export const BASE_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'mysql://kiada:kiada@127.0.0.1:3306/kiada_test';
+
+/** The app's database settings for a MySQL URL without TLS, as DATABASE_URL alone gives. */
+export function mysqlDatabaseConfig(url: string, migrate = false): DatabaseConfig {
+  return { type: 'mysql', url, sqlitePath: '', migrate, tls: { mode: 'disable' } };
+}
 
 /** Runs `work` on a new connection to `databaseUrl`, closing it afterwards. */
 export async function withConnection<T>(
